@@ -1,0 +1,94 @@
+// civicflow: one binary, clear subcommands.
+//   civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]
+//                    [--dedup-horizon SECONDS] FILE...
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "engine/cli/replay.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage:\n"
+    "  civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]\n"
+    "                   [--dedup-horizon SECONDS] FILE...\n"
+    "      Validates and processes archive files (NDJSON, one upload per line), flushes every\n"
+    "      window, prints per-interface accepted / rejected / duplicate counts.\n";
+
+int Usage(const std::string& problem) {
+  std::fprintf(stderr, "civicflow: %s\n%s", problem.c_str(), kUsage);
+  return 2;
+}
+
+template <typename T>
+bool ParseNumber(std::string_view text, T& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+int Replay(int argc, char** argv) {
+  civicflow::ReplayOptions options;
+  const uint32_t cores = std::max(1u, std::thread::hardware_concurrency());
+  options.threads = cores;
+  options.shards = cores;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto value = [&](std::string_view& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    std::string_view v;
+    if (arg == "--data-dir") {
+      if (!value(v)) return Usage("--data-dir needs a directory");
+      options.data_dir = v;
+    } else if (arg == "--pg") {
+      return Usage("--pg: the PostgreSQL sink is not available in this build");
+    } else if (arg == "--shards" || arg == "--threads") {
+      uint32_t n = 0;
+      if (!value(v) || !ParseNumber(v, n) || n == 0 || n > 256) return Usage(std::string(arg) + " needs 1..256");
+      (arg == "--shards" ? options.shards : options.threads) = n;
+    } else if (arg == "--lateness" || arg == "--dedup-horizon") {
+      int64_t s = 0;
+      if (!value(v) || !ParseNumber(v, s) || s < 0) return Usage(std::string(arg) + " needs seconds >= 0");
+      (arg == "--lateness" ? options.allowed_lateness_s : options.dedup_horizon_s) = s;
+    } else if (arg.starts_with("--")) {
+      return Usage("unknown option " + std::string(arg));
+    } else {
+      options.files.emplace_back(arg);
+    }
+  }
+  if (options.data_dir.empty()) return Usage("replay needs --data-dir");
+  if (options.files.empty()) return Usage("replay needs at least one archive file");
+
+  auto report = civicflow::RunReplay(options);
+  if (!report.ok()) {
+    std::fprintf(stderr, "civicflow replay: %s\n", report.status().message().c_str());
+    return 1;
+  }
+  std::printf("%s", report->Table().c_str());
+  std::printf("\n%.2f s, %.1f MB/s, %.0f records/s, late %llu, peak memory %.0f MB\n", report->seconds,
+              report->input_bytes / 1e6 / report->seconds,
+              (report->TotalAccepted() + report->TotalDuplicates() + report->TotalRejected()) / report->seconds,
+              static_cast<unsigned long long>(report->late), report->peak_rss_bytes / 1e6);
+  std::printf("outputs:\n");
+  for (const std::string& path : report->outputs) std::printf("  %s\n", path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return Usage("missing subcommand");
+  const std::string_view command = argv[1];
+  if (command == "replay") return Replay(argc - 2, argv + 2);
+  if (command == "--help" || command == "help") {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  return Usage("unknown subcommand " + std::string(command));
+}

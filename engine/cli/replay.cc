@@ -1,0 +1,238 @@
+#include "engine/cli/replay.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include <tbb/parallel_pipeline.h>
+
+#include "engine/engine.h"
+#include "ingest/archive/archive_parser.h"
+#include "ingest/archive/archive_reader.h"
+#include "operators/deduplicator.h"
+#include "operators/flow_hourly.h"
+#include "storage/csv_writer.h"
+
+namespace civicflow {
+namespace {
+
+using ingest::Registry;
+
+struct Token {
+  RecordChunk* chunk = nullptr;
+  size_t length = 0;
+  uint64_t first_line = 0;
+  size_t file = 0;
+  std::unique_ptr<ingest::IngestCounts> counts;
+};
+
+std::string QualifiedName(ingest::InterfaceId id) {
+  const auto& spec = Registry::Get().At(id);
+  return std::string(ingest::PlatformName(spec.platform)) + "/" + std::string(spec.name);
+}
+
+}  // namespace
+
+uint64_t ReplayReport::TotalAccepted() const {
+  uint64_t n = 0;
+  for (const auto& c : by_interface) n += c.accepted;
+  return n;
+}
+uint64_t ReplayReport::TotalRejected() const {
+  uint64_t n = rejected_unknown;
+  for (const auto& c : by_interface) n += c.rejected;
+  return n;
+}
+uint64_t ReplayReport::TotalDuplicates() const {
+  uint64_t n = 0;
+  for (const auto& c : by_interface) n += c.duplicates;
+  return n;
+}
+
+std::string ReplayReport::Table() const {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-48s %12s %10s %10s %11s\n", "interface", "accepted", "rejected", "duplicate",
+                "corrected");
+  out += line;
+  for (size_t id = 0; id < by_interface.size(); ++id) {
+    const InterfaceCounts& c = by_interface[id];
+    if (!c.accepted && !c.rejected && !c.duplicates) continue;
+    std::snprintf(line, sizeof line, "%-48s %12llu %10llu %10llu %11llu\n",
+                  QualifiedName(static_cast<ingest::InterfaceId>(id)).c_str(),
+                  static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.rejected),
+                  static_cast<unsigned long long>(c.duplicates), static_cast<unsigned long long>(c.corrections));
+    out += line;
+  }
+  if (rejected_unknown) {
+    std::snprintf(line, sizeof line, "%-48s %12s %10llu\n", "(unknown interface or bad envelope)", "",
+                  static_cast<unsigned long long>(rejected_unknown));
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "%-48s %12llu %10llu %10llu\n", "total",
+                static_cast<unsigned long long>(TotalAccepted()), static_cast<unsigned long long>(TotalRejected()),
+                static_cast<unsigned long long>(TotalDuplicates()));
+  out += line;
+  return out;
+}
+
+std::string ReplayReport::Json() const {
+  std::string out = "{\"interfaces\":{";
+  bool first = true;
+  for (size_t id = 0; id < by_interface.size(); ++id) {
+    const InterfaceCounts& c = by_interface[id];
+    if (!c.accepted && !c.rejected && !c.duplicates) continue;
+    if (!first) out += ',';
+    first = false;
+    out += "\"" + QualifiedName(static_cast<ingest::InterfaceId>(id)) + "\":{\"accepted\":" +
+           std::to_string(c.accepted) + ",\"rejected\":" + std::to_string(c.rejected) +
+           ",\"duplicates\":" + std::to_string(c.duplicates) + ",\"corrections\":" + std::to_string(c.corrections) +
+           "}";
+  }
+  out += "},\"rejected_unknown\":" + std::to_string(rejected_unknown) + ",\"totals\":{\"accepted\":" +
+         std::to_string(TotalAccepted()) + ",\"rejected\":" + std::to_string(TotalRejected()) +
+         ",\"duplicates\":" + std::to_string(TotalDuplicates()) + "},\"late\":" + std::to_string(late) +
+         ",\"flow_rows\":" + std::to_string(flow_rows) + ",\"input_bytes\":" + std::to_string(input_bytes) +
+         ",\"seconds\":" + std::to_string(seconds) + ",\"peak_rss_bytes\":" + std::to_string(peak_rss_bytes) + "}\n";
+  return out;
+}
+
+Result<ReplayReport> RunReplay(const ReplayOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::filesystem::path dir(options.data_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Error("cannot create data dir " + options.data_dir + ": " + ec.message());
+
+  // Every file must be readable before anything is processed.
+  std::vector<ingest::ArchiveReader> readers;
+  for (const std::string& file : options.files) {
+    auto reader = ingest::ArchiveReader::Open(file, options.block_bytes);
+    if (!reader.ok()) return reader.status();
+    readers.push_back(std::move(*reader));
+  }
+
+  ReplayReport report;
+  const size_t interfaces = Registry::Get().All().size();
+  report.by_interface.resize(interfaces);
+
+  // Outputs: one flow_hourly part per shard, written by that shard only.
+  std::vector<std::unique_ptr<storage::CsvWriter>> flow_parts;
+  for (uint32_t s = 0; s < options.shards; ++s) {
+    char name[32];
+    std::snprintf(name, sizeof name, "part-%03u.csv", s);
+    const std::string path = (dir / "tables" / "flow_hourly" / name).string();
+    auto writer = storage::CsvWriter::Open(path, {"platform", "site_id", "hour_start", "source", "entries"});
+    if (!writer.ok()) return writer.status();
+    flow_parts.push_back(std::move(*writer));
+    report.outputs.push_back(path);
+  }
+  const std::string dead_letter_path = (dir / "dead-letter.ndjson").string();
+  std::FILE* dead_letters = std::fopen(dead_letter_path.c_str(), "wb");
+  if (!dead_letters) return Status::Error("cannot create " + dead_letter_path);
+
+  std::vector<operators::Deduplicator*> dedups(options.shards);
+  OperatorFactory factory = [&](ShardId shard) -> std::unique_ptr<Operator> {
+    std::vector<std::unique_ptr<Operator>> downstream;
+    storage::CsvWriter* out = flow_parts[shard].get();
+    downstream.push_back(std::make_unique<operators::FlowHourly>(
+        operators::DefaultFlowSources(), [out](const operators::FlowRow& row) {
+          const std::string hour = row.hour_start.ToString();
+          const std::string entries = std::to_string(row.entries);
+          out->Row({ingest::PlatformName(row.platform), row.site_id, hour, row.source, entries});
+        }));
+    auto dedup = std::make_unique<operators::Deduplicator>(
+        operators::DedupOptions{.horizon_s = options.dedup_horizon_s}, std::move(downstream));
+    dedups[shard] = dedup.get();
+    return dedup;
+  };
+
+  const size_t tokens = 2 * options.threads;
+  ChunkPool pool(tokens + 2 * options.shards + 2);
+  ingest::IngestCounts totals;
+  {
+    EngineOptions engine_options;
+    engine_options.shards = options.shards;
+    engine_options.allowed_lateness_s = options.allowed_lateness_s;
+    engine_options.ingest_threads = options.threads;
+    engine_options.queue_batches = 2;
+    Engine engine(engine_options, pool, factory);
+
+    size_t file = 0;
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, Token*>(tbb::filter_mode::serial_in_order,
+                                       [&](tbb::flow_control& fc) -> Token* {
+                                         auto token = std::make_unique<Token>();
+                                         token->chunk = pool.Acquire();
+                                         while (file < readers.size() &&
+                                                !readers[file].Next(token->chunk->input, token->length,
+                                                                    token->first_line))
+                                           ++file;
+                                         if (file == readers.size()) {
+                                           pool.Release(token->chunk);
+                                           fc.stop();
+                                           return nullptr;
+                                         }
+                                         token->file = file;
+                                         report.input_bytes += token->length;
+                                         return token.release();
+                                       }) &
+            tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel,
+                                             [&](Token* token) {
+                                               thread_local ingest::ArchiveParser parser;
+                                               token->counts = std::make_unique<ingest::IngestCounts>();
+                                               RecordChunk& chunk = *token->chunk;
+                                               parser.ParseBlock(chunk.input.data(), token->length,
+                                                                 chunk.input.size(), options.files[token->file],
+                                                                 token->first_line, chunk, *token->counts);
+                                               return token;
+                                             }) &
+            tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, [&](Token* token) {
+              std::unique_ptr<Token> owned(token);
+              std::string& letters = owned->counts->dead_letters;
+              std::fwrite(letters.data(), 1, letters.size(), dead_letters);
+              letters.clear();
+              totals.Merge(*owned->counts);
+              engine.Submit(owned->chunk);
+            }));
+    engine.Drain();
+    for (ShardId s = 0; s < engine.shard_count(); ++s) report.late += engine.stats(s).late;
+    // The deduplicators die with the engine: read them now.
+    for (size_t id = 0; id < interfaces; ++id) {
+      InterfaceCounts& c = report.by_interface[id];
+      for (const auto* d : dedups) {
+        c.duplicates += d->duplicates()[id];
+        c.corrections += d->corrections()[id];
+      }
+      c.accepted = totals.valid[id] - c.duplicates;
+      c.rejected = totals.rejected[id];
+    }
+  }
+  std::fclose(dead_letters);
+  report.outputs.push_back(dead_letter_path);
+  report.rejected_unknown = totals.rejected_unknown;
+  for (auto& part : flow_parts) {
+    report.flow_rows += part->rows();
+    if (Status s = part->Close(); !s.ok()) return s;
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  report.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+
+  const std::string summary_path = (dir / "replay-summary.json").string();
+  if (std::FILE* summary = std::fopen(summary_path.c_str(), "wb")) {
+    const std::string json = report.Json();
+    std::fwrite(json.data(), 1, json.size(), summary);
+    std::fclose(summary);
+    report.outputs.push_back(summary_path);
+  }
+  return report;
+}
+
+}  // namespace civicflow

@@ -1,0 +1,88 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+
+namespace civicflow {
+
+Engine::Engine(const EngineOptions& options, ChunkPool& pool, const OperatorFactory& factory)
+    : options_(options),
+      pool_(pool),
+      // Shard owners block on their queues, so they must not compete with the
+      // ingest threads for TBB's default (cores − 1) workers.
+      thread_limit_(tbb::global_control::max_allowed_parallelism, options.shards + options.ingest_threads + 1),
+      arena_(static_cast<int>(options.shards), /*reserved_for_masters=*/0),
+      finished_(options.shards) {
+  for (ShardId s = 0; s < options.shards; ++s) {
+    auto shard = std::make_unique<Shard>();
+    shard->root = factory(s);
+    shard->queue.set_capacity(static_cast<std::ptrdiff_t>(options.queue_batches));
+    shards_.push_back(std::move(shard));
+  }
+  for (auto& shard : shards_)
+    arena_.enqueue([this, s = shard.get()] {
+      RunShard(*s);
+      finished_.count_down();
+    });
+}
+
+Engine::~Engine() { Drain(); }
+
+void Engine::Submit(RecordChunk* chunk) {
+  const uint32_t n = shard_count();
+  // Counting sort of record indexes by shard.
+  chunk->shard_begin.assign(n + 1, 0);
+  for (const ingest::Record& r : chunk->records) ++chunk->shard_begin[ShardOf(r.partition_hash) + 1];
+  for (uint32_t s = 0; s < n; ++s) chunk->shard_begin[s + 1] += chunk->shard_begin[s];
+  chunk->routed.resize(chunk->records.size());
+  std::vector<uint32_t> next(chunk->shard_begin.begin(), chunk->shard_begin.end() - 1);
+  for (uint32_t i = 0; i < chunk->records.size(); ++i)
+    chunk->routed[next[ShardOf(chunk->records[i].partition_hash)]++] = i;
+
+  int holders = 0;
+  for (uint32_t s = 0; s < n; ++s) holders += chunk->shard_begin[s + 1] > chunk->shard_begin[s];
+  if (holders == 0) {
+    pool_.Release(chunk);
+    return;
+  }
+  chunk->holders.store(holders, std::memory_order_relaxed);
+  for (uint32_t s = 0; s < n; ++s)
+    if (chunk->shard_begin[s + 1] > chunk->shard_begin[s])
+      shards_[s]->queue.push(Batch{chunk, chunk->shard_begin[s], chunk->shard_begin[s + 1]});
+}
+
+void Engine::RunShard(Shard& shard) {
+  std::vector<const ingest::Record*> records;
+  LocalTime max_event = LocalTime::Min();
+  ShardStats& stats = shard.stats;
+  for (;;) {
+    Batch batch;
+    shard.queue.pop(batch);
+    if (!batch.chunk) break;
+    records.clear();
+    for (uint32_t i = batch.begin; i < batch.end; ++i) {
+      const ingest::Record& r = batch.chunk->records[batch.chunk->routed[i]];
+      records.push_back(&r);
+      if (r.event_time == LocalTime::Min()) continue;
+      stats.late += r.event_time < stats.watermark;
+      max_event = std::max(max_event, r.event_time);
+    }
+    stats.records += records.size();
+    ++stats.batches;
+    shard.root->OnBatch(records);
+    if (max_event != LocalTime::Min() && max_event - options_.allowed_lateness_s > stats.watermark) {
+      stats.watermark = max_event - options_.allowed_lateness_s;
+      shard.root->OnWatermark(stats.watermark);
+    }
+    if (batch.chunk->holders.fetch_sub(1, std::memory_order_acq_rel) == 1) pool_.Release(batch.chunk);
+  }
+  shard.root->Flush();
+}
+
+void Engine::Drain() {
+  if (drained_) return;
+  drained_ = true;
+  for (auto& shard : shards_) shard->queue.push(Batch{});
+  finished_.wait();
+}
+
+}  // namespace civicflow

@@ -1,0 +1,80 @@
+#pragma once
+// Engine: routes parsed records by partition key to N shards. Each shard is
+// owned by one long-running task in a oneTBB arena of its own; only that
+// task touches the shard's operator state. Ingest hands over whole chunks
+// through bounded per-shard queues, so a slow shard slows ingest down
+// instead of growing memory.
+//
+// Threads: Submit() from one ingest thread at a time (the serial routing
+// stage); Drain() from the owner; stats() after Drain().
+#include <latch>
+#include <memory>
+#include <vector>
+
+#include <tbb/concurrent_queue.h>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
+
+#include "engine/base/hash.h"
+#include "engine/operator.h"
+#include "engine/record_chunk.h"
+
+namespace civicflow {
+
+struct EngineOptions {
+  uint32_t shards = 2;
+  size_t queue_batches = 8;            // per-shard queue capacity, in batches
+  int64_t allowed_lateness_s = 3600;   // watermark = max event time seen − this
+  uint32_t ingest_threads = 2;         // threads the caller will parse with (sizes the TBB thread limit)
+};
+
+struct ShardStats {
+  uint64_t records = 0;
+  uint64_t batches = 0;
+  uint64_t late = 0;  // records whose event time was already behind the watermark
+  LocalTime watermark = LocalTime::Min();
+};
+
+class Engine {
+ public:
+  Engine(const EngineOptions& options, ChunkPool& pool, const OperatorFactory& factory);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Routes the chunk's records and hands each shard its part; blocks while a
+  // target shard's queue is full. The chunk returns to the pool once every
+  // shard that received records has processed them.
+  void Submit(RecordChunk* chunk);
+
+  // Ends input: shards finish their queues, flush their operators, and stop.
+  // Idempotent.
+  void Drain();
+
+  uint32_t shard_count() const { return static_cast<uint32_t>(shards_.size()); }
+  ShardId ShardOf(uint64_t partition_hash) const { return ScaleToRange(partition_hash, shard_count()); }
+  // REQUIRES: Drain() has returned.
+  const ShardStats& stats(ShardId shard) const { return shards_[shard]->stats; }
+
+ private:
+  struct Batch {
+    RecordChunk* chunk = nullptr;  // nullptr: end of input
+    uint32_t begin = 0, end = 0;   // range of chunk->routed
+  };
+  struct Shard {
+    std::unique_ptr<Operator> root;
+    tbb::concurrent_bounded_queue<Batch> queue;
+    ShardStats stats;
+  };
+  void RunShard(Shard& shard);
+
+  EngineOptions options_;
+  ChunkPool& pool_;
+  tbb::global_control thread_limit_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  tbb::task_arena arena_;
+  std::latch finished_;
+  bool drained_ = false;
+};
+
+}  // namespace civicflow

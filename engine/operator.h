@@ -1,0 +1,29 @@
+#pragma once
+// The operator interface the analytics build on. One instance per shard,
+// created by the engine's factory and touched only by that shard's owner
+// thread, so operator state needs no locks.
+#include <functional>
+#include <memory>
+#include <span>
+
+#include "engine/base/local_time.h"
+#include "engine/record_chunk.h"
+
+namespace civicflow {
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // Records routed to this shard, in arrival order. The pointers are valid
+  // only during the call.
+  virtual void OnBatch(std::span<const ingest::Record* const> records) = 0;
+  // Event time up to which this shard considers its input complete: windows
+  // ending at or before it may be emitted. Monotonic.
+  virtual void OnWatermark(LocalTime watermark) = 0;
+  // End of input: emit everything still open.
+  virtual void Flush() = 0;
+};
+
+using OperatorFactory = std::function<std::unique_ptr<Operator>(ShardId)>;
+
+}  // namespace civicflow

@@ -1,0 +1,46 @@
+#pragma once
+// ArchiveParser: turns a block of archive lines into typed records.
+// Each line is one upload:
+//   {"platform":"parking","interface":"enterRecord","ts":1763630000000,"body":{...} | [...]}
+// A line is atomic: if any of its records is invalid, none is kept, and the
+// line goes to the dead-letter output with its reason. Thread-compatible:
+// one parser per thread (it keeps a simdjson parser).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "engine/record_chunk.h"
+#include "ingest/registry/record_parser.h"
+
+namespace civicflow::ingest {
+
+// What a block yielded, per InterfaceId; merged by the caller.
+struct IngestCounts {
+  std::vector<uint64_t> valid;     // records that passed validation
+  std::vector<uint64_t> rejected;  // records of rejected lines
+  uint64_t rejected_unknown = 0;   // lines whose platform/interface could not be read
+  std::string dead_letters;        // NDJSON: {"file","line","interface","rule","error","raw"}
+
+  IngestCounts();
+  void Merge(const IngestCounts& other);
+};
+
+class ArchiveParser {
+ public:
+  // Parses block[0, length) (padded) into chunk->records. `file` and
+  // `first_line` locate dead letters.
+  void ParseBlock(const char* block, size_t length, size_t capacity, std::string_view file, uint64_t first_line,
+                  RecordChunk& chunk, IngestCounts& counts);
+
+ private:
+  void ParseLine(const char* line, size_t length, size_t capacity, RecordChunk& chunk, IngestCounts& counts,
+                 std::string_view file, uint64_t line_number);
+  simdjson::ondemand::parser parser_;
+};
+
+// Appends `s` as a JSON string literal (quoted, escaped) to `out`.
+void AppendJsonString(std::string& out, std::string_view s);
+
+}  // namespace civicflow::ingest

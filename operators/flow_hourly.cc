@@ -1,0 +1,94 @@
+#include "operators/flow_hourly.h"
+
+#include <charconv>
+#include <stdexcept>
+
+#include "ingest/registry/record_parser.h"
+
+namespace civicflow::operators {
+
+using ingest::Platform;
+
+std::span<const FlowSource> DefaultFlowSources() {
+  static constexpr FlowSource kSources[] = {
+      {Platform::kFitness, "syncBinocularFlowData", "binocular", "venueId", "acqNumOfPeople"},
+      {Platform::kFitness, "syncFaceRecognitionFlowData", "face_recognition", "venueId", "acqNumOfPeople"},
+      {Platform::kFitness, "syncGatebrakeFlowData", "gate_face", "venueId", ""},
+      {Platform::kFitness, "syncGardScrnningcodeFlowData", "card_scan", "venueId", ""},
+      {Platform::kCommunity, "stk/rytxjl", "person_pass", "areaNo", ""},
+      {Platform::kCommunity, "stk/cltxjl", "vehicle_pass", "areaNo", ""},
+      {Platform::kCommunity, "stk/zpjl", "face_capture", "areaNo", ""},
+      {Platform::kParking, "enterRecord", "parking_enter", "parkCode", ""},
+      {Platform::kParking, "exitRecord", "parking_exit", "parkCode", ""},
+      {Platform::kTicketing, "report/checking", "ticket_check", "sessionCode", ""},
+  };
+  return kSources;
+}
+
+FlowHourly::FlowHourly(std::span<const FlowSource> sources, RowSink sink)
+    : sources_(sources.begin(), sources.end()),
+      sink_(std::move(sink)),
+      routes_(ingest::Registry::Get().All().size()) {
+  const auto& registry = ingest::Registry::Get();
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    const FlowSource& s = sources_[i];
+    const ingest::InterfaceSpec* spec = registry.Find(s.platform, s.interface);
+    if (!spec) throw std::logic_error("flow source names unknown interface " + std::string(s.interface));
+    Route& route = routes_[registry.IdOf(*spec)];
+    route.source = static_cast<int>(i);
+    route.site = ingest::FlatFieldIndex(*spec, s.site_field);
+    route.count = s.count_field.empty() ? -1 : ingest::FlatFieldIndex(*spec, s.count_field);
+    if (route.site < 0 || (!s.count_field.empty() && route.count < 0))
+      throw std::logic_error("flow source " + std::string(s.source) + " names a field " + std::string(s.interface) +
+                             " lacks");
+  }
+}
+
+uint32_t FlowHourly::InternSite(std::string_view site) {
+  if (auto it = site_index_.find(site); it != site_index_.end()) return it->second;
+  const std::string& stored = site_names_.emplace_back(site);
+  const auto index = static_cast<uint32_t>(site_names_.size() - 1);
+  site_index_.emplace(stored, index);
+  return index;
+}
+
+void FlowHourly::OnBatch(std::span<const ingest::Record* const> records) {
+  const auto& registry = ingest::Registry::Get();
+  for (const ingest::Record* r : records) {
+    const Route& route = routes_[r->interface];
+    if (route.source < 0 || r->event_time == LocalTime::Min()) continue;
+    const ingest::Value& site = (*r)[route.site];
+    std::string_view site_text = site.AsText();
+    char digits[24];
+    if (site.kind == ingest::Value::Kind::kInt)
+      site_text = {digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, site.i).ptr - digits)};
+    if (site_text.empty()) continue;
+    const int64_t amount = route.count < 0 ? 1 : (*r)[route.count].i;
+    const LocalTime hour = ingest::HourStart(registry.At(r->interface), r->event_time);
+    const uint64_t key = static_cast<uint64_t>(InternSite(site_text)) << 8 | static_cast<uint64_t>(route.source);
+    windows_[hour.seconds][key] += amount;
+  }
+}
+
+void FlowHourly::EmitThrough(int64_t hour_end_limit) {
+  while (!windows_.empty() && windows_.begin()->first + LocalTime::kHour <= hour_end_limit) {
+    const auto& [hour, counts] = *windows_.begin();
+    for (const auto& [key, entries] : counts) {
+      const FlowSource& source = sources_[key & 0xff];
+      sink_(FlowRow{source.platform, site_names_[key >> 8], LocalTime{hour}, source.source, entries});
+    }
+    windows_.erase(windows_.begin());
+  }
+}
+
+void FlowHourly::OnWatermark(LocalTime watermark) { EmitThrough(watermark.seconds); }
+
+void FlowHourly::Flush() { EmitThrough(INT64_MAX); }
+
+size_t FlowHourly::open_windows() const {
+  size_t n = 0;
+  for (const auto& [hour, counts] : windows_) n += counts.size();
+  return n;
+}
+
+}  // namespace civicflow::operators
