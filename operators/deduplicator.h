@@ -49,7 +49,7 @@ class Deduplicator final : public Operator {
   std::vector<std::unique_ptr<Operator>> downstream_;
   std::vector<Slot> slots_;
   size_t size_ = 0;
-  int64_t last_sweep_ = INT64_MIN;
+  int64_t last_sweep_ = LocalTime::Min().seconds;
   LocalTime watermark_ = LocalTime::Min();
   std::vector<const ingest::Record*> passed_;
   std::vector<uint64_t> duplicates_, corrections_;

@@ -1,1 +1,82 @@
+#include "operators/flow_hourly.h"
+
 #include <gtest/gtest.h>
+
+#include <map>
+#include <tuple>
+
+#include "tests/support/records.h"
+
+namespace civicflow::operators {
+namespace {
+
+using ingest::Platform;
+using testing::BinocularFlow;
+using testing::EnterRecord;
+using testing::RecordSet;
+
+struct Emitted {
+  std::string site, hour, source;
+  int64_t entries;
+  bool operator==(const Emitted&) const = default;
+};
+
+class FlowHourlyTest : public ::testing::Test {
+ protected:
+  FlowHourly flow{DefaultFlowSources(), [this](const FlowRow& row) {
+                    rows.push_back({std::string(row.site_id), row.hour_start.ToString(), std::string(row.source),
+                                    row.entries});
+                  }};
+  std::vector<Emitted> rows;
+  RecordSet in;
+};
+
+TEST_F(FlowHourlyTest, CountsParkingEntriesPerLotAndHour) {
+  in.Add(Platform::kParking, "enterRecord", EnterRecord(0xa, "粤B12345", "2026-11-20 18:00:00"))
+      .Add(Platform::kParking, "enterRecord", EnterRecord(0xb, "粤B12346", "2026-11-20 18:59:59"))
+      .Add(Platform::kParking, "enterRecord", EnterRecord(0xc, "粤B12347", "2026-11-20 19:00:00"));
+  flow.OnBatch(in.Pointers());
+  flow.OnWatermark(*ParseDateTime("2026-11-20 19:00:00"));  // 18:00 window closes
+  const std::string lot = "c492c59ab3b6eec618f2ba80974110e0";
+  EXPECT_EQ(rows, (std::vector<Emitted>{{lot, "2026-11-20 18:00:00", "parking_enter", 2}}));
+  flow.Flush();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], (Emitted{lot, "2026-11-20 19:00:00", "parking_enter", 1}));
+}
+
+TEST_F(FlowHourlyTest, FitnessHourlyStatisticsCoverTheHourBeforeTheirLabel) {
+  in.Add(Platform::kFitness, "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 18:00:00", 128));
+  flow.OnBatch(in.Pointers());
+  flow.Flush();
+  EXPECT_EQ(rows, (std::vector<Emitted>{{"440305001", "2026-11-20 17:00:00", "binocular", 128}}));
+}
+
+TEST_F(FlowHourlyTest, LateRecordsYieldFurtherAdditiveRows) {
+  in.Add(Platform::kParking, "enterRecord", EnterRecord(0xa, "粤B12345", "2026-11-20 18:10:00"));
+  flow.OnBatch(in.Pointers());
+  flow.OnWatermark(*ParseDateTime("2026-11-20 20:00:00"));
+  in.Clear();
+  in.Add(Platform::kParking, "enterRecord", EnterRecord(0xb, "粤B12346", "2026-11-20 18:20:00"));
+  flow.OnBatch(in.Pointers());
+  flow.OnWatermark(*ParseDateTime("2026-11-20 20:30:00"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].hour, rows[1].hour);
+  EXPECT_EQ(rows[0].entries + rows[1].entries, 2);
+  EXPECT_EQ(flow.open_windows(), 0u);
+}
+
+TEST_F(FlowHourlyTest, IgnoresInterfacesThatAreNotFlowSources) {
+  in.Add(Platform::kFitness, "syncVenueData", R"({"venueId":"000001","state":"0","businessTime":"09:00-21:00"})");
+  flow.OnBatch(in.Pointers());
+  flow.Flush();
+  EXPECT_TRUE(rows.empty());
+}
+
+TEST(FlowSources, EveryDefaultSourceResolvesAgainstTheRegistry) {
+  EXPECT_NO_THROW(FlowHourly(DefaultFlowSources(), [](const FlowRow&) {}));
+  const FlowSource bad[] = {{Platform::kParking, "enterRecord", "x", "noSuchField", ""}};
+  EXPECT_THROW(FlowHourly(bad, [](const FlowRow&) {}), std::logic_error);
+}
+
+}  // namespace
+}  // namespace civicflow::operators

@@ -1,1 +1,83 @@
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ingest/archive/archive_parser.h"
+#include "ingest/archive/archive_reader.h"
+#include "tests/support/records.h"
+
+namespace civicflow::ingest {
+namespace {
+
+std::string TempFile(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() / ("civicflow-archive-test-" + name);
+  std::ofstream(path, std::ios::binary) << content;
+  return path.string();
+}
+
+std::string Line(std::string_view platform, std::string_view interface, const std::string& body) {
+  return std::string(R"({"platform":")") + std::string(platform) + R"(","interface":")" + std::string(interface) +
+         R"(","ts":1763632800000,"body":)" + body + "}\n";
+}
+
+TEST(ArchiveReader, YieldsWholeLinesWithLineNumbersAcrossSmallBlocks) {
+  std::string content;
+  for (int i = 0; i < 100; ++i) content += "line-" + std::to_string(i) + "\n";
+  content += std::string(300, 'x');  // a last line longer than a block, without newline
+  auto reader = ArchiveReader::Open(TempFile("blocks", content), 64);
+  ASSERT_TRUE(reader.ok());
+  std::vector<char> block;
+  size_t length = 0;
+  uint64_t first_line = 0, expected_line = 1;
+  std::string joined;
+  while (reader->Next(block, length, first_line)) {
+    EXPECT_EQ(first_line, expected_line);
+    const std::string text(block.data(), length);
+    EXPECT_TRUE(text.back() == '\n' || text.back() == 'x');
+    expected_line += static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+    EXPECT_GE(block.size(), length + simdjson::SIMDJSON_PADDING);
+    joined += text;
+  }
+  EXPECT_EQ(joined, content);
+}
+
+TEST(ArchiveReader, ReportsUnreadableFiles) {
+  auto reader = ArchiveReader::Open("/nonexistent/archive.ndjson");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.status().message().find("/nonexistent/archive.ndjson"), std::string::npos);
+}
+
+TEST(ArchiveParser, KeepsGoodLinesAndDeadLettersBadOnesWithReasons) {
+  const std::string good = Line("parking", "enterRecord",
+                                "[" + testing::EnterRecord(0xa, "粤B12345", "2026-11-20 18:00:00") + "," +
+                                    testing::EnterRecord(0xb, "粤B12346", "2026-11-20 18:01:00") + "]");
+  const std::string bad_record = Line("parking", "enterRecord",
+                                      "[" + testing::EnterRecord(0xc, "粤B12345", "2026-11-20 18:00:00") + "," +
+                                          testing::EnterRecord(0xd, "粤B12346", "2026-02-30 18:01:00") + "]");
+  std::string content = good + "\n" + bad_record + "not json\n" + Line("parking", "noSuchThing", "{}") +
+                        R"({"platform":"parking","interface":"enterRecord","body":{}})" + "\n" + good;
+  std::vector<char> block(content.begin(), content.end());
+  block.resize(content.size() + simdjson::SIMDJSON_PADDING);
+  RecordChunk chunk;
+  IngestCounts counts;
+  ArchiveParser parser;
+  parser.ParseBlock(block.data(), content.size(), block.size(), "f.ndjson", 1, chunk, counts);
+
+  const InterfaceId enter = Registry::Get().IdOf(*Registry::Get().Find(Platform::kParking, "enterRecord"));
+  EXPECT_EQ(chunk.records.size(), 4u) << "the bad line's good record is not kept";
+  EXPECT_EQ(counts.valid[enter], 4u);
+  EXPECT_EQ(counts.rejected[enter], 3u) << "2 records of the atomic bad line + the line without ts";
+  EXPECT_EQ(counts.rejected_unknown, 2u);
+  const std::string& letters = counts.dead_letters;
+  EXPECT_NE(letters.find(R"("line":3,"interface":"parking/enterRecord","rule":"bad_time")"), std::string::npos)
+      << letters;
+  EXPECT_NE(letters.find(R"(parking/enterRecord[1].enterTime: bad_time)"), std::string::npos);
+  EXPECT_NE(letters.find(R"("line":4,"interface":"","rule":"malformed_json")"), std::string::npos);
+  EXPECT_NE(letters.find(R"("rule":"unknown_interface")"), std::string::npos);
+  EXPECT_NE(letters.find(R"("line":6,"interface":"parking/enterRecord","rule":"wrong_type")"), std::string::npos);
+  EXPECT_EQ(std::count(letters.begin(), letters.end(), '\n'), 4);
+}
+
+}  // namespace
+}  // namespace civicflow::ingest
