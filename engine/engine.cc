@@ -9,7 +9,8 @@ Engine::Engine(const EngineOptions& options, ChunkPool& pool, const OperatorFact
       pool_(pool),
       // Shard owners block on their queues, so they must not compete with the
       // ingest threads for TBB's default (cores − 1) workers.
-      thread_limit_(tbb::global_control::max_allowed_parallelism, options.shards + options.ingest_threads + 1),
+      thread_limit_(tbb::global_control::max_allowed_parallelism,
+                    options.shards + options.ingest_threads + 1),
       arena_(static_cast<int>(options.shards), /*reserved_for_masters=*/0),
       finished_(options.shards) {
   for (ShardId s = 0; s < options.shards; ++s) {

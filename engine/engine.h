@@ -7,13 +7,13 @@
 //
 // Threads: Submit() from one ingest thread at a time (the serial routing
 // stage); Drain() from the owner; stats() after Drain().
-#include <latch>
-#include <memory>
-#include <vector>
-
 #include <tbb/concurrent_queue.h>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
+
+#include <latch>
+#include <memory>
+#include <vector>
 
 #include "engine/base/hash.h"
 #include "engine/operator.h"
@@ -23,9 +23,9 @@ namespace civicflow {
 
 struct EngineOptions {
   uint32_t shards = 2;
-  size_t queue_batches = 8;            // per-shard queue capacity, in batches
-  int64_t allowed_lateness_s = 3600;   // watermark = max event time seen − this
-  uint32_t ingest_threads = 2;         // threads the caller will parse with (sizes the TBB thread limit)
+  size_t queue_batches = 8;           // per-shard queue capacity, in batches
+  int64_t allowed_lateness_s = 3600;  // watermark = max event time seen − this
+  uint32_t ingest_threads = 2;        // threads the caller will parse with (sizes the TBB thread limit)
 };
 
 struct ShardStats {

@@ -4,13 +4,13 @@
 // and then every shard that received part of it reads it; the last shard to
 // release it returns it to the pool. Ownership, not locks: only one thread
 // writes a chunk, and only before it is submitted.
+#include <tbb/concurrent_queue.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
-
-#include <tbb/concurrent_queue.h>
 
 #include "engine/base/arena.h"
 #include "ingest/record.h"
@@ -20,8 +20,8 @@ namespace civicflow {
 using ShardId = uint32_t;
 
 struct RecordChunk {
-  std::vector<char> input;          // raw bytes the records were parsed from (padded)
-  Arena arena;                      // values and strings of `records`
+  std::vector<char> input;  // raw bytes the records were parsed from (padded)
+  Arena arena;              // values and strings of `records`
   std::vector<ingest::Record> records;
   // Filled by routing: record indexes grouped by shard; shard s owns
   // routed[shard_begin[s] .. shard_begin[s + 1]).

@@ -19,27 +19,29 @@ struct Value {
   Kind kind = Kind::kAbsent;
   uint32_t size = 0;  // kText: bytes; kList: rows
   union {
-    int64_t i = 0;     // kInt, kBool (0/1), kDecimal (scaled), kTime (local seconds; time of day for "HH:mm:ss")
-    double d;          // kDouble
-    const char* text;  // kText
-    const Value* rows; // kList: size rows × element field count, row-major
+    int64_t i = 0;  // kInt, kBool (0/1), kDecimal (scaled), kTime (local seconds; time of day for "HH:mm:ss")
+    double d;       // kDouble
+    const char* text;   // kText
+    const Value* rows;  // kList: size rows × element field count, row-major
   };
 
   bool present() const { return kind != Kind::kAbsent; }
-  std::string_view AsText() const { return kind == Kind::kText ? std::string_view(text, size) : std::string_view(); }
+  std::string_view AsText() const {
+    return kind == Kind::kText ? std::string_view(text, size) : std::string_view();
+  }
   LocalTime AsTime() const { return {i}; }
 };
 static_assert(sizeof(Value) == 16);
 
 struct Record {
   InterfaceId interface = 0;
-  uint32_t index = 0;          // position of the record within its request
-  const Value* values = nullptr;  // FlatFieldCount(spec) values, see registry.h
+  uint32_t index = 0;                       // position of the record within its request
+  const Value* values = nullptr;            // FlatFieldCount(spec) values, see registry.h
   LocalTime event_time = LocalTime::Min();  // Min() when the interface has none
   uint64_t partition_hash = 0;
-  uint64_t dedup_key = 0;      // 0: the interface is not deduplicated
-  uint64_t content_hash = 0;   // fingerprint of every value: same key + other content = correction
-  int64_t request_ts_ms = 0;   // the request's envelope time
+  uint64_t dedup_key = 0;     // 0: the interface is not deduplicated
+  uint64_t content_hash = 0;  // fingerprint of every value: same key + other content = correction
+  int64_t request_ts_ms = 0;  // the request's envelope time
 
   const Value& operator[](int flat_index) const { return values[flat_index]; }
 };

@@ -39,8 +39,8 @@ FlowHourly::FlowHourly(std::span<const FlowSource> sources, RowSink sink)
     route.site = ingest::FlatFieldIndex(*spec, s.site_field);
     route.count = s.count_field.empty() ? -1 : ingest::FlatFieldIndex(*spec, s.count_field);
     if (route.site < 0 || (!s.count_field.empty() && route.count < 0))
-      throw std::logic_error("flow source " + std::string(s.source) + " names a field " + std::string(s.interface) +
-                             " lacks");
+      throw std::logic_error("flow source " + std::string(s.source) + " names a field " +
+                             std::string(s.interface) + " lacks");
   }
 }
 
@@ -61,11 +61,13 @@ void FlowHourly::OnBatch(std::span<const ingest::Record* const> records) {
     std::string_view site_text = site.AsText();
     char digits[24];
     if (site.kind == ingest::Value::Kind::kInt)
-      site_text = {digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, site.i).ptr - digits)};
+      site_text = {digits,
+                   static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, site.i).ptr - digits)};
     if (site_text.empty()) continue;
     const int64_t amount = route.count < 0 ? 1 : (*r)[route.count].i;
     const LocalTime hour = ingest::HourStart(registry.At(r->interface), r->event_time);
-    const uint64_t key = static_cast<uint64_t>(InternSite(site_text)) << 8 | static_cast<uint64_t>(route.source);
+    const uint64_t key =
+        static_cast<uint64_t>(InternSite(site_text)) << 8 | static_cast<uint64_t>(route.source);
     windows_[hour.seconds][key] += amount;
   }
 }

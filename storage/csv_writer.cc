@@ -6,7 +6,8 @@
 
 namespace civicflow::storage {
 
-Result<std::unique_ptr<CsvWriter>> CsvWriter::Open(const std::string& path, std::initializer_list<std::string_view> columns) {
+Result<std::unique_ptr<CsvWriter>> CsvWriter::Open(const std::string& path,
+                                                   std::initializer_list<std::string_view> columns) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   std::FILE* file = std::fopen(path.c_str(), "wb");

@@ -15,7 +15,8 @@ namespace civicflow::storage {
 class CsvWriter {
  public:
   // Creates parent directories; truncates `path`; writes the header row.
-  static Result<std::unique_ptr<CsvWriter>> Open(const std::string& path, std::initializer_list<std::string_view> columns);
+  static Result<std::unique_ptr<CsvWriter>> Open(const std::string& path,
+                                                 std::initializer_list<std::string_view> columns);
   ~CsvWriter();
   CsvWriter(const CsvWriter&) = delete;
   CsvWriter& operator=(const CsvWriter&) = delete;

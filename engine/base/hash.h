@@ -32,7 +32,9 @@ inline uint64_t HashBytes(const void* data, size_t n, uint64_t seed) {
   return Mix64(h ^ tail ^ (n << 56));
 }
 
-inline uint64_t HashCombine(uint64_t h, uint64_t v) { return Mix64(h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6))); }
+inline uint64_t HashCombine(uint64_t h, uint64_t v) {
+  return Mix64(h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6)));
+}
 
 // Maps a 64-bit hash uniformly onto [0, n) without a division (Lemire).
 inline uint32_t ScaleToRange(uint64_t h, uint32_t n) {
@@ -40,6 +42,8 @@ inline uint32_t ScaleToRange(uint64_t h, uint32_t n) {
   return static_cast<uint32_t>((static_cast<Wide>(h) * n) >> 64);
 }
 
-inline uint64_t HashText(std::string_view s, uint64_t seed = 0) { return HashBytes(s.data(), s.size(), seed); }
+inline uint64_t HashText(std::string_view s, uint64_t seed = 0) {
+  return HashBytes(s.data(), s.size(), seed);
+}
 
 }  // namespace civicflow

@@ -17,9 +17,7 @@ struct LocalTime {
   static constexpr int64_t kDay = 86400;
   static constexpr int64_t kUtcOffset = 8 * kHour;
 
-  static constexpr LocalTime FromEpochMillis(int64_t ms) {
-    return {FloorDiv(ms, 1000) + kUtcOffset};
-  }
+  static constexpr LocalTime FromEpochMillis(int64_t ms) { return {FloorDiv(ms, 1000) + kUtcOffset}; }
   constexpr int64_t ToEpochMillis() const { return (seconds - kUtcOffset) * 1000; }
   constexpr LocalTime FloorHour() const { return {FloorDiv(seconds, kHour) * kHour}; }
   constexpr LocalTime FloorDay() const { return {FloorDiv(seconds, kDay) * kDay}; }
@@ -52,9 +50,9 @@ constexpr int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
 
 // Strict parsers: exact width, digits only, real calendar dates
 // (2026-02-30 fails). They return nullopt on any deviation.
-std::optional<LocalTime> ParseDateTime(std::string_view s);      // yyyy-MM-dd HH:mm:ss
-std::optional<LocalTime> ParseDateMinute(std::string_view s);    // yyyy-MM-dd HH:mm
-std::optional<LocalTime> ParseDate(std::string_view s);          // yyyy-MM-dd
-std::optional<int64_t> ParseTimeOfDay(std::string_view s);       // HH:mm:ss -> seconds
+std::optional<LocalTime> ParseDateTime(std::string_view s);    // yyyy-MM-dd HH:mm:ss
+std::optional<LocalTime> ParseDateMinute(std::string_view s);  // yyyy-MM-dd HH:mm
+std::optional<LocalTime> ParseDate(std::string_view s);        // yyyy-MM-dd
+std::optional<int64_t> ParseTimeOfDay(std::string_view s);     // HH:mm:ss -> seconds
 
 }  // namespace civicflow

@@ -50,7 +50,8 @@ int Replay(int argc, char** argv) {
       return Usage("--pg: the PostgreSQL sink is not available in this build");
     } else if (arg == "--shards" || arg == "--threads") {
       uint32_t n = 0;
-      if (!value(v) || !ParseNumber(v, n) || n == 0 || n > 256) return Usage(std::string(arg) + " needs 1..256");
+      if (!value(v) || !ParseNumber(v, n) || n == 0 || n > 256)
+        return Usage(std::string(arg) + " needs 1..256");
       (arg == "--shards" ? options.shards : options.threads) = n;
     } else if (arg == "--lateness" || arg == "--dedup-horizon") {
       int64_t s = 0;
@@ -71,10 +72,11 @@ int Replay(int argc, char** argv) {
     return 1;
   }
   std::printf("%s", report->Table().c_str());
-  std::printf("\n%.2f s, %.1f MB/s, %.0f records/s, late %llu, peak memory %.0f MB\n", report->seconds,
-              report->input_bytes / 1e6 / report->seconds,
-              (report->TotalAccepted() + report->TotalDuplicates() + report->TotalRejected()) / report->seconds,
-              static_cast<unsigned long long>(report->late), report->peak_rss_bytes / 1e6);
+  std::printf(
+      "\n%.2f s, %.1f MB/s, %.0f records/s, late %llu, peak memory %.0f MB\n", report->seconds,
+      report->input_bytes / 1e6 / report->seconds,
+      (report->TotalAccepted() + report->TotalDuplicates() + report->TotalRejected()) / report->seconds,
+      static_cast<unsigned long long>(report->late), report->peak_rss_bytes / 1e6);
   std::printf("outputs:\n");
   for (const std::string& path : report->outputs) std::printf("  %s\n", path.c_str());
   return 0;

@@ -1,14 +1,13 @@
 #include "engine/cli/replay.h"
 
 #include <sys/resource.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
-
-#include <tbb/parallel_pipeline.h>
 
 #include "engine/engine.h"
 #include "ingest/archive/archive_parser.h"
@@ -56,8 +55,8 @@ uint64_t ReplayReport::TotalDuplicates() const {
 std::string ReplayReport::Table() const {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-48s %12s %10s %10s %11s\n", "interface", "accepted", "rejected", "duplicate",
-                "corrected");
+  std::snprintf(line, sizeof line, "%-48s %12s %10s %10s %11s\n", "interface", "accepted", "rejected",
+                "duplicate", "corrected");
   out += line;
   for (size_t id = 0; id < by_interface.size(); ++id) {
     const InterfaceCounts& c = by_interface[id];
@@ -65,7 +64,8 @@ std::string ReplayReport::Table() const {
     std::snprintf(line, sizeof line, "%-48s %12llu %10llu %10llu %11llu\n",
                   QualifiedName(static_cast<ingest::InterfaceId>(id)).c_str(),
                   static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.rejected),
-                  static_cast<unsigned long long>(c.duplicates), static_cast<unsigned long long>(c.corrections));
+                  static_cast<unsigned long long>(c.duplicates),
+                  static_cast<unsigned long long>(c.corrections));
     out += line;
   }
   if (rejected_unknown) {
@@ -74,7 +74,8 @@ std::string ReplayReport::Table() const {
     out += line;
   }
   std::snprintf(line, sizeof line, "%-48s %12llu %10llu %10llu\n", "total",
-                static_cast<unsigned long long>(TotalAccepted()), static_cast<unsigned long long>(TotalRejected()),
+                static_cast<unsigned long long>(TotalAccepted()),
+                static_cast<unsigned long long>(TotalRejected()),
                 static_cast<unsigned long long>(TotalDuplicates()));
   out += line;
   return out;
@@ -88,16 +89,18 @@ std::string ReplayReport::Json() const {
     if (!c.accepted && !c.rejected && !c.duplicates) continue;
     if (!first) out += ',';
     first = false;
-    out += "\"" + QualifiedName(static_cast<ingest::InterfaceId>(id)) + "\":{\"accepted\":" +
-           std::to_string(c.accepted) + ",\"rejected\":" + std::to_string(c.rejected) +
-           ",\"duplicates\":" + std::to_string(c.duplicates) + ",\"corrections\":" + std::to_string(c.corrections) +
-           "}";
+    out += "\"" + QualifiedName(static_cast<ingest::InterfaceId>(id)) +
+           "\":{\"accepted\":" + std::to_string(c.accepted) + ",\"rejected\":" + std::to_string(c.rejected) +
+           ",\"duplicates\":" + std::to_string(c.duplicates) +
+           ",\"corrections\":" + std::to_string(c.corrections) + "}";
   }
-  out += "},\"rejected_unknown\":" + std::to_string(rejected_unknown) + ",\"totals\":{\"accepted\":" +
-         std::to_string(TotalAccepted()) + ",\"rejected\":" + std::to_string(TotalRejected()) +
+  out += "},\"rejected_unknown\":" + std::to_string(rejected_unknown) +
+         ",\"totals\":{\"accepted\":" + std::to_string(TotalAccepted()) +
+         ",\"rejected\":" + std::to_string(TotalRejected()) +
          ",\"duplicates\":" + std::to_string(TotalDuplicates()) + "},\"late\":" + std::to_string(late) +
          ",\"flow_rows\":" + std::to_string(flow_rows) + ",\"input_bytes\":" + std::to_string(input_bytes) +
-         ",\"seconds\":" + std::to_string(seconds) + ",\"peak_rss_bytes\":" + std::to_string(peak_rss_bytes) + "}\n";
+         ",\"seconds\":" + std::to_string(seconds) + ",\"peak_rss_bytes\":" + std::to_string(peak_rss_bytes) +
+         "}\n";
   return out;
 }
 
@@ -165,41 +168,36 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
     size_t file = 0;
     tbb::parallel_pipeline(
         tokens,
-        tbb::make_filter<void, Token*>(tbb::filter_mode::serial_in_order,
-                                       [&](tbb::flow_control& fc) -> Token* {
-                                         auto token = std::make_unique<Token>();
-                                         token->chunk = pool.Acquire();
-                                         while (file < readers.size() &&
-                                                !readers[file].Next(token->chunk->input, token->length,
-                                                                    token->first_line))
-                                           ++file;
-                                         if (file == readers.size()) {
-                                           pool.Release(token->chunk);
-                                           fc.stop();
-                                           return nullptr;
-                                         }
-                                         token->file = file;
-                                         report.input_bytes += token->length;
-                                         return token.release();
-                                       }) &
-            tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel,
-                                             [&](Token* token) {
-                                               thread_local ingest::ArchiveParser parser;
-                                               token->counts = std::make_unique<ingest::IngestCounts>();
-                                               RecordChunk& chunk = *token->chunk;
-                                               parser.ParseBlock(chunk.input.data(), token->length,
-                                                                 chunk.input.size(), options.files[token->file],
-                                                                 token->first_line, chunk, *token->counts);
-                                               return token;
-                                             }) &
-            tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, [&](Token* token) {
-              std::unique_ptr<Token> owned(token);
-              std::string& letters = owned->counts->dead_letters;
-              std::fwrite(letters.data(), 1, letters.size(), dead_letters);
-              letters.clear();
-              totals.Merge(*owned->counts);
-              engine.Submit(owned->chunk);
-            }));
+        tbb::make_filter<void,
+                         Token*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Token* {
+          auto token = std::make_unique<Token>();
+          token->chunk = pool.Acquire();
+          while (file < readers.size() &&
+                 !readers[file].Next(token->chunk->input, token->length, token->first_line))
+            ++file;
+          if (file == readers.size()) {
+            pool.Release(token->chunk);
+            fc.stop();
+            return nullptr;
+          }
+          token->file = file;
+          report.input_bytes += token->length;
+          return token.release();
+        }) & tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel, [&](Token* token) {
+          thread_local ingest::ArchiveParser parser;
+          token->counts = std::make_unique<ingest::IngestCounts>();
+          RecordChunk& chunk = *token->chunk;
+          parser.ParseBlock(chunk.input.data(), token->length, chunk.input.size(), options.files[token->file],
+                            token->first_line, chunk, *token->counts);
+          return token;
+        }) & tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, [&](Token* token) {
+          std::unique_ptr<Token> owned(token);
+          std::string& letters = owned->counts->dead_letters;
+          std::fwrite(letters.data(), 1, letters.size(), dead_letters);
+          letters.clear();
+          totals.Merge(*owned->counts);
+          engine.Submit(owned->chunk);
+        }));
     engine.Drain();
     for (ShardId s = 0; s < engine.shard_count(); ++s) report.late += engine.stats(s).late;
     // The deduplicators die with the engine: read them now.

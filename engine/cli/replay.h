@@ -16,14 +16,14 @@ struct ReplayOptions {
   std::string data_dir;
   std::vector<std::string> files;
   uint32_t shards = 2;
-  uint32_t threads = 2;                 // parse threads
+  uint32_t threads = 2;  // parse threads
   int64_t allowed_lateness_s = 3600;
   int64_t dedup_horizon_s = 48 * 3600;
   size_t block_bytes = 4 << 20;
 };
 
 struct InterfaceCounts {
-  uint64_t accepted = 0;     // valid and not a duplicate (corrections included)
+  uint64_t accepted = 0;  // valid and not a duplicate (corrections included)
   uint64_t rejected = 0;
   uint64_t duplicates = 0;
   uint64_t corrections = 0;

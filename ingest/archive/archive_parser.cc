@@ -15,8 +15,7 @@ std::optional<Platform> PlatformByName(std::string_view name) {
 
 }  // namespace
 
-IngestCounts::IngestCounts()
-    : valid(Registry::Get().All().size()), rejected(Registry::Get().All().size()) {}
+IngestCounts::IngestCounts() : valid(Registry::Get().All().size()), rejected(Registry::Get().All().size()) {}
 
 void IngestCounts::Merge(const IngestCounts& other) {
   for (size_t i = 0; i < valid.size(); ++i) {
@@ -68,7 +67,8 @@ void ArchiveParser::ParseBlock(const char* block, size_t length, size_t capacity
     const auto* newline = static_cast<const char*>(std::memchr(start, '\n', length - pos));
     size_t line_length = newline ? static_cast<size_t>(newline - start) : length - pos;
     const size_t next = pos + line_length + 1;
-    while (line_length > 0 && (start[line_length - 1] == '\r' || start[line_length - 1] == ' ')) --line_length;
+    while (line_length > 0 && (start[line_length - 1] == '\r' || start[line_length - 1] == ' '))
+      --line_length;
     if (line_length > 0) ParseLine(start, line_length, capacity - pos, chunk, counts, file, line_number);
     pos = next;
     ++line_number;
@@ -106,7 +106,8 @@ void ArchiveParser::ParseLine(const char* line, size_t length, size_t capacity, 
   };
 
   if (auto e = parser_.iterate(line, length, capacity).get(doc); e || (e = doc.get_object().get(envelope)))
-    return reject("", Rule::kMalformedJson, std::string("line is not a JSON object: ") + simdjson::error_message(e), 1);
+    return reject("", Rule::kMalformedJson,
+                  std::string("line is not a JSON object: ") + simdjson::error_message(e), 1);
   if (envelope.find_field_unordered("platform").get_string().get(platform_name))
     return reject("", Rule::kMissingMandatory, "envelope field \"platform\" missing or not a string", 1);
   if (envelope.find_field_unordered("interface").get_string().get(interface_name))
@@ -114,7 +115,8 @@ void ArchiveParser::ParseLine(const char* line, size_t length, size_t capacity, 
   const auto platform = PlatformByName(platform_name);
   if (platform) spec = Registry::Get().Find(*platform, interface_name);
   const std::string qualified = std::string(platform_name) + "/" + std::string(interface_name);
-  if (!spec) return reject(qualified, Rule::kUnknownInterface, "no interface " + qualified + " in the registry", 1);
+  if (!spec)
+    return reject(qualified, Rule::kUnknownInterface, "no interface " + qualified + " in the registry", 1);
   if (envelope.find_field_unordered("ts").get_int64().get(ts))
     return reject(qualified, Rule::kWrongType, "envelope field \"ts\" missing or not epoch milliseconds", 1);
   if (envelope.find_field_unordered("body").get(body))

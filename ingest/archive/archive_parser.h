@@ -5,11 +5,11 @@
 // A line is atomic: if any of its records is invalid, none is kept, and the
 // line goes to the dead-letter output with its reason. Thread-compatible:
 // one parser per thread (it keeps a simdjson parser).
+#include <simdjson.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "engine/record_chunk.h"
 #include "ingest/registry/record_parser.h"
@@ -31,8 +31,8 @@ class ArchiveParser {
  public:
   // Parses block[0, length) (padded) into chunk->records. `file` and
   // `first_line` locate dead letters.
-  void ParseBlock(const char* block, size_t length, size_t capacity, std::string_view file, uint64_t first_line,
-                  RecordChunk& chunk, IngestCounts& counts);
+  void ParseBlock(const char* block, size_t length, size_t capacity, std::string_view file,
+                  uint64_t first_line, RecordChunk& chunk, IngestCounts& counts);
 
  private:
   void ParseLine(const char* line, size_t length, size_t capacity, RecordChunk& chunk, IngestCounts& counts,

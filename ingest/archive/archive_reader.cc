@@ -1,10 +1,10 @@
 #include "ingest/archive/archive_reader.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <simdjson.h>
 
 namespace civicflow::ingest {
 

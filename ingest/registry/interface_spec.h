@@ -62,7 +62,7 @@ struct FieldSpec {
   std::string_view name;  // JSON key exactly as in the spec
   FieldType type;
   Presence presence;
-  uint16_t max_length = 0;         // characters for strings, digits for numbers; 0 = no limit
+  uint16_t max_length = 0;  // characters for strings, digits for numbers; 0 = no limit
   Format format = Format::kNone;
   std::string_view enum_values{};  // allowed values, '|'-separated ("0|1|2"); empty = any
   double min = kNoMin;             // inclusive numeric range (Int, Long, Decimal, Double)

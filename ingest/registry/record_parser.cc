@@ -20,7 +20,7 @@ struct InterfacePlan {
   InterfaceId id = 0;
   int record_list = -1;  // index into spec->fields
   size_t flat_count = 0;
-  int partition = -1;    // flat index, kFromEnvelope, or -1 (by interface)
+  int partition = -1;  // flat index, kFromEnvelope, or -1 (by interface)
   int event_time = -1;
   std::vector<int> dedup;
 };
@@ -40,7 +40,8 @@ const std::vector<InterfacePlan>& Plans() {
       plan.spec = spec;
       plan.id = static_cast<InterfaceId>(out.size());
       for (size_t i = 0; i < spec->fields.size(); ++i)
-        if (!spec->record_list.empty() && spec->fields[i].name == spec->record_list) plan.record_list = static_cast<int>(i);
+        if (!spec->record_list.empty() && spec->fields[i].name == spec->record_list)
+          plan.record_list = static_cast<int>(i);
       plan.flat_count = FlatFieldCount(*spec);
       plan.partition = ResolveKey(*spec, spec->partition_key);
       plan.event_time = ResolveKey(*spec, spec->event_time);
@@ -132,8 +133,8 @@ std::optional<int64_t> ParseFixed6(std::string_view s) {
   const size_t dot = s.find('.');
   const std::string_view whole = s.substr(0, dot);
   const std::string_view frac = dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1);
-  if (!IsDigits(whole) || whole.size() > 12 || frac.size() > 6 || (dot != std::string_view::npos && frac.empty()) ||
-      (!frac.empty() && !IsDigits(frac)))
+  if (!IsDigits(whole) || whole.size() > 12 || frac.size() > 6 ||
+      (dot != std::string_view::npos && frac.empty()) || (!frac.empty() && !IsDigits(frac)))
     return std::nullopt;
   int64_t v = 0;
   for (char c : whole) v = v * 10 + (c - '0');
@@ -144,7 +145,8 @@ std::optional<int64_t> ParseFixed6(std::string_view s) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -209,7 +211,8 @@ class BodyParser {
  private:
   bool ParseRecord(od::value v) {
     od::object object;
-    if (v.get_object().get(object)) return Fail(Rule::kNotAnObject, nullptr, "", "a record must be a JSON object");
+    if (v.get_object().get(object))
+      return Fail(Rule::kNotAnObject, nullptr, "", "a record must be a JSON object");
     Value* values = NewValues(spec_.fields.size());
     if (!ParseFields(spec_.fields, object, values, nullptr)) return false;
     if (plan_.record_list < 0) {
@@ -266,7 +269,8 @@ class BodyParser {
 
   bool ParseValue(const FieldSpec& field, od::value v, Value& out, const Path* path) {
     bool is_null = false;
-    if (auto e = v.is_null().get(is_null)) return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
+    if (auto e = v.is_null().get(is_null))
+      return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
     if (is_null) return true;  // absent; a mandatory field is reported by ParseFields
     switch (field.type) {
       case FieldType::kString: {
@@ -284,7 +288,8 @@ class BodyParser {
       case FieldType::kDouble: {
         double d;
         if (auto e = v.get_double().get(d)) return TypeFail(e, field, path, "a number");
-        if (d < field.min || d > field.max) return Fail(Rule::kOutOfRange, path, field.name, std::to_string(d));
+        if (d < field.min || d > field.max)
+          return Fail(Rule::kOutOfRange, path, field.name, std::to_string(d));
         out.kind = Value::Kind::kDouble;
         out.d = d;
         return true;
@@ -331,7 +336,8 @@ class BodyParser {
           break;
         }
         std::from_chars(s.data(), s.data() + s.size(), code);
-        if (!IsRegionCode(code)) return Fail(Rule::kUnknownRegion, path, field.name, Quote(s) + " is not a GB/T 2260 code");
+        if (!IsRegionCode(code))
+          return Fail(Rule::kUnknownRegion, path, field.name, Quote(s) + " is not a GB/T 2260 code");
         break;
       }
       case Format::kHex32:
@@ -354,7 +360,8 @@ class BodyParser {
         ok = s.starts_with("http://") || s.starts_with("https://");
         break;
     }
-    if (!ok) return Fail(Rule::kBadFormat, path, field.name, Quote(s) + " is not " + FormatName(field.format));
+    if (!ok)
+      return Fail(Rule::kBadFormat, path, field.name, Quote(s) + " is not " + FormatName(field.format));
     return true;
   }
 
@@ -369,9 +376,11 @@ class BodyParser {
       char buf[24];
       const std::string_view text(buf, std::to_chars(buf, buf + sizeof buf, x).ptr - buf);
       if (field.max_length && text.size() > field.max_length)
-        return Fail(Rule::kTooLong, path, field.name, std::string(text) + " has more than " + std::to_string(field.max_length) + " digits");
+        return Fail(Rule::kTooLong, path, field.name,
+                    std::string(text) + " has more than " + std::to_string(field.max_length) + " digits");
       if (!field.enum_values.empty() && !InEnum(field.enum_values, text))
-        return Fail(Rule::kNotInEnum, path, field.name, std::string(text) + " not in " + std::string(field.enum_values));
+        return Fail(Rule::kNotInEnum, path, field.name,
+                    std::string(text) + " not in " + std::string(field.enum_values));
     }
     if (field.format == Format::kRegionCode && !IsRegionCode(x))
       return Fail(Rule::kUnknownRegion, path, field.name, std::to_string(x) + " is not a GB/T 2260 code");
@@ -382,7 +391,8 @@ class BodyParser {
 
   bool ParseDecimal(const FieldSpec& field, od::value& v, Value& out, const Path* path) {
     od::json_type type;
-    if (auto e = v.type().get(type)) return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
+    if (auto e = v.type().get(type))
+      return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
     std::string_view text;
     if (type == od::json_type::number) {
       text = Trim(v.raw_json_token());
@@ -394,7 +404,8 @@ class BodyParser {
     const auto fixed = ParseFixed6(text);
     if (!fixed) return Fail(Rule::kWrongType, path, field.name, Quote(text) + " is not a decimal number");
     const double as_double = static_cast<double>(*fixed) / Value::kDecimalScale;
-    if (as_double < field.min || as_double > field.max) return Fail(Rule::kOutOfRange, path, field.name, std::string(text));
+    if (as_double < field.min || as_double > field.max)
+      return Fail(Rule::kOutOfRange, path, field.name, std::string(text));
     out.kind = Value::Kind::kDecimal;
     out.i = *fixed;
     return true;
@@ -418,7 +429,8 @@ class BodyParser {
         seconds = ParseTimeOfDay(s);
         break;
     }
-    if (!seconds) return Fail(Rule::kBadTime, path, field.name, Quote(s) + " is not a valid " + TimeFormat(field.type));
+    if (!seconds)
+      return Fail(Rule::kBadTime, path, field.name, Quote(s) + " is not a valid " + TimeFormat(field.type));
     out.kind = Value::Kind::kTime;
     out.i = *seconds;
     return true;
@@ -439,14 +451,16 @@ class BodyParser {
     od::array array;
     size_t count = 0;
     if (auto e = v.get_array().get(array)) return TypeFail(e, field, path, "an array");
-    if (auto e = array.count_elements().get(count)) return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
+    if (auto e = array.count_elements().get(count))
+      return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
     const size_t width = field.type == FieldType::kStringList ? 1 : field.children.size();
     Value* rows = NewValues(count * width);
     uint32_t r = 0;
     for (auto element : array) {
       od::value item;
       const Path here{path, field.name, r};
-      if (auto e = element.get(item)) return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
+      if (auto e = element.get(item))
+        return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
       if (field.type == FieldType::kStringList) {
         std::string_view s;
         if (!GetString(field, item, s, &here) || !CheckText(field, s, &here)) return false;
@@ -480,7 +494,8 @@ class BodyParser {
     record.values = values;
     record.request_ts_ms = request_ts_ms_;
     const uint64_t seed = HashCombine(0x5eed, plan_.id);
-    record.partition_hash = plan_.partition == -1 ? Mix64(seed) : HashCombine(0, KeyHash(values, plan_.partition));
+    record.partition_hash =
+        plan_.partition == -1 ? Mix64(seed) : HashCombine(0, KeyHash(values, plan_.partition));
     if (plan_.event_time == kFromEnvelope) {
       record.event_time = LocalTime::FromEpochMillis(request_ts_ms_);
     } else if (plan_.event_time >= 0 && values[plan_.event_time].present()) {
@@ -495,7 +510,8 @@ class BodyParser {
       record.dedup_key = h | 1;  // never 0, which means "not deduplicated"
     }
     uint64_t content = seed;
-    for (size_t i = 0; i < plan_.flat_count; ++i) content = HashValue(values[i], FlatField(spec_, i), content);
+    for (size_t i = 0; i < plan_.flat_count; ++i)
+      content = HashValue(values[i], FlatField(spec_, i), content);
     record.content_hash = content;
     out_.push_back(record);
   }
@@ -542,9 +558,9 @@ class BodyParser {
   }
 
   static std::string FormatName(Format format) {
-    constexpr const char* kNames[] = {"free text",       "a GB/T 2260 code", "32 hex digits", "an MD5 hex digest",
-                                      "a vehicle plate", "digits",           "a mobile number", "an 18-digit ID number",
-                                      "an http(s) URL"};
+    constexpr const char* kNames[] = {"free text",         "a GB/T 2260 code",      "32 hex digits",
+                                      "an MD5 hex digest", "a vehicle plate",       "digits",
+                                      "a mobile number",   "an 18-digit ID number", "an http(s) URL"};
     return kNames[static_cast<int>(format)];
   }
 
@@ -560,9 +576,10 @@ class BodyParser {
 }  // namespace
 
 std::string_view RuleName(Rule rule) {
-  constexpr std::string_view kNames[] = {"malformed_json", "not_an_object", "unknown_interface", "missing_mandatory",
-                                         "wrong_type",     "bad_time",      "not_in_enum",       "too_long",
-                                         "bad_format",     "out_of_range",  "unknown_region",    "duplicate_field"};
+  constexpr std::string_view kNames[] = {"malformed_json",    "not_an_object",  "unknown_interface",
+                                         "missing_mandatory", "wrong_type",     "bad_time",
+                                         "not_in_enum",       "too_long",       "bad_format",
+                                         "out_of_range",      "unknown_region", "duplicate_field"};
   return kNames[static_cast<int>(rule)];
 }
 
@@ -575,7 +592,8 @@ std::string ValidationError::Message() const {
   return out;
 }
 
-ParseOutcome ParseBody(InterfaceId id, od::value body, int64_t request_ts_ms, Arena& arena, std::vector<Record>& out) {
+ParseOutcome ParseBody(InterfaceId id, od::value body, int64_t request_ts_ms, Arena& arena,
+                       std::vector<Record>& out) {
   const Arena::Mark mark = arena.GetMark();
   const size_t size = out.size();
   ParseOutcome outcome = BodyParser(Plans()[id], request_ts_ms, arena, out).Run(body);

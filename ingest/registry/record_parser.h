@@ -3,11 +3,11 @@
 // against an InterfaceSpec and yields typed Records. Stateless apart from
 // the immutable per-interface plans; any number of threads may call it,
 // each with its own parser, arena and output vector.
+#include <simdjson.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "engine/base/arena.h"
 #include "ingest/record.h"
@@ -35,8 +35,8 @@ struct ValidationError {
   Rule rule;
   std::string interface;  // "parking/enterRecord"
   uint32_t record_index = 0;
-  std::string field;      // path within the record: "enterTime", "ticketList[2].ticketId"
-  std::string detail;     // the offending value or a short explanation
+  std::string field;   // path within the record: "enterTime", "ticketList[2].ticketId"
+  std::string detail;  // the offending value or a short explanation
   // "parking/enterRecord[3].enterTime: bad_time (\"2026-02-30 10:00:00\")"
   std::string Message() const;
 };

@@ -25,7 +25,8 @@ class Sink final : public Operator {
   std::vector<const ingest::Record*>& out_;
 };
 
-std::unique_ptr<Deduplicator> MakeDedup(std::vector<const ingest::Record*>& passed, DedupOptions options = {}) {
+std::unique_ptr<Deduplicator> MakeDedup(std::vector<const ingest::Record*>& passed,
+                                        DedupOptions options = {}) {
   std::vector<std::unique_ptr<Operator>> downstream;
   downstream.push_back(std::make_unique<Sink>(passed));
   return std::make_unique<Deduplicator>(options, std::move(downstream));
@@ -39,9 +40,12 @@ TEST(Deduplicator, DropsExactDuplicatesAndCountsCorrections) {
   RecordSet in;
   in.Add(Platform::kParking, "enterRecord", EnterRecord(0xa1, "粤B12345", "2026-11-20 18:00:00"))
       .Add(Platform::kParking, "enterRecord", EnterRecord(0xa2, "粤B22222", "2026-11-20 18:01:00"))
-      .Add(Platform::kParking, "enterRecord", EnterRecord(0xa1, "粤B12345", "2026-11-20 18:00:00"))   // duplicate
-      .Add(Platform::kParking, "enterRecord", EnterRecord(0xa1, "粤B54321", "2026-11-20 18:00:00"))   // correction
-      .Add(Platform::kParking, "enterRecord", EnterRecord(0xa1, "粤B54321", "2026-11-20 18:00:00"));  // dup of it
+      .Add(Platform::kParking, "enterRecord",
+           EnterRecord(0xa1, "粤B12345", "2026-11-20 18:00:00"))  // duplicate
+      .Add(Platform::kParking, "enterRecord",
+           EnterRecord(0xa1, "粤B54321", "2026-11-20 18:00:00"))  // correction
+      .Add(Platform::kParking, "enterRecord",
+           EnterRecord(0xa1, "粤B54321", "2026-11-20 18:00:00"));  // dup of it
   std::vector<const ingest::Record*> passed;
   auto dedup = MakeDedup(passed);
   dedup->OnBatch(in.Pointers());
@@ -72,7 +76,8 @@ TEST(Deduplicator, ForgetsKeysBeyondTheHorizonOfEventTime) {
 TEST(Deduplicator, GrowsWithoutLosingKeys) {
   RecordSet in;
   for (int i = 0; i < 5000; ++i)
-    in.Add(Platform::kParking, "enterRecord", EnterRecord(static_cast<uint64_t>(i), "粤B12345", "2026-11-20 18:00:00"));
+    in.Add(Platform::kParking, "enterRecord",
+           EnterRecord(static_cast<uint64_t>(i), "粤B12345", "2026-11-20 18:00:00"));
   std::vector<const ingest::Record*> passed;
   auto dedup = MakeDedup(passed);
   dedup->OnBatch(in.Pointers());
@@ -86,7 +91,8 @@ TEST(Deduplicator, PassesInterfacesWithoutADedupKey) {
   RecordSet in;
   const auto* spec = ingest::Registry::Get().Find(Platform::kFitness, "syncVenueData");
   ASSERT_TRUE(spec->dedup_key[0].empty());
-  in.Add(Platform::kFitness, "syncVenueData", R"({"venueId":"000001","state":"0","businessTime":"09:00-21:00"})");
+  in.Add(Platform::kFitness, "syncVenueData",
+         R"({"venueId":"000001","state":"0","businessTime":"09:00-21:00"})");
   std::vector<const ingest::Record*> passed;
   auto dedup = MakeDedup(passed);
   dedup->OnBatch(in.Pointers());

@@ -24,8 +24,8 @@ struct Emitted {
 class FlowHourlyTest : public ::testing::Test {
  protected:
   FlowHourly flow{DefaultFlowSources(), [this](const FlowRow& row) {
-                    rows.push_back({std::string(row.site_id), row.hour_start.ToString(), std::string(row.source),
-                                    row.entries});
+                    rows.push_back({std::string(row.site_id), row.hour_start.ToString(),
+                                    std::string(row.source), row.entries});
                   }};
   std::vector<Emitted> rows;
   RecordSet in;
@@ -66,7 +66,8 @@ TEST_F(FlowHourlyTest, LateRecordsYieldFurtherAdditiveRows) {
 }
 
 TEST_F(FlowHourlyTest, IgnoresInterfacesThatAreNotFlowSources) {
-  in.Add(Platform::kFitness, "syncVenueData", R"({"venueId":"000001","state":"0","businessTime":"09:00-21:00"})");
+  in.Add(Platform::kFitness, "syncVenueData",
+         R"({"venueId":"000001","state":"0","businessTime":"09:00-21:00"})");
   flow.OnBatch(in.Pointers());
   flow.Flush();
   EXPECT_TRUE(rows.empty());

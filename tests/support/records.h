@@ -44,15 +44,15 @@ inline std::string EnterRecord(uint64_t id, std::string_view plate, std::string_
                                std::string_view park = "c492c59ab3b6eec618f2ba80974110e0") {
   char hex[33];
   std::snprintf(hex, sizeof hex, "%032llx", static_cast<unsigned long long>(id));
-  return std::string(R"({"parkCode":")") + std::string(park) + R"(","id":")" + hex +
-         R"(","plateNo":")" + std::string(plate) + R"(","enterTime":")" + std::string(time) +
+  return std::string(R"({"parkCode":")") + std::string(park) + R"(","id":")" + hex + R"(","plateNo":")" +
+         std::string(plate) + R"(","enterTime":")" + std::string(time) +
          R"(","entryCarPhotoId":"P1","entranceCode":"NQD001","entranceName":"南门","carModel":2,"carColor":1,"plateColor":1})";
 }
 
 inline std::string BinocularFlow(std::string_view venue, std::string_view acq_time, int people) {
   return std::string(R"({"provinceId":440000,"cityId":440300,"districtId":440305,"venueId":")") +
-         std::string(venue) + R"(","acqTime":")" + std::string(acq_time) +
-         R"(","acqNumOfPeople":)" + std::to_string(people) + R"(,"deviceId":"BINO-01"})";
+         std::string(venue) + R"(","acqTime":")" + std::string(acq_time) + R"(","acqNumOfPeople":)" +
+         std::to_string(people) + R"(,"deviceId":"BINO-01"})";
 }
 
 }  // namespace civicflow::testing

@@ -15,9 +15,10 @@ TEST(LocalTime, ParsesStrictFormats) {
 }
 
 TEST(LocalTime, RejectsImpossibleAndMalformedTimes) {
-  for (const char* bad : {"2026-02-30 10:00:00", "2025-02-29 00:00:00", "2026-13-01 00:00:00", "2026-11-20 24:00:00",
-                          "2026-11-20 23:60:00", "2026-11-20T18:00:00", "2026-11-20 18:00", "2026-1-20 18:00:00",
-                          "2026-11-20 18:00:00Z", "abcd-ef-gh ij:kl:mn", ""})
+  for (const char* bad :
+       {"2026-02-30 10:00:00", "2025-02-29 00:00:00", "2026-13-01 00:00:00", "2026-11-20 24:00:00",
+        "2026-11-20 23:60:00", "2026-11-20T18:00:00", "2026-11-20 18:00", "2026-1-20 18:00:00",
+        "2026-11-20 18:00:00Z", "abcd-ef-gh ij:kl:mn", ""})
     EXPECT_FALSE(ParseDateTime(bad)) << bad;
   EXPECT_FALSE(ParseDate("2026-02-30"));
   EXPECT_FALSE(ParseTimeOfDay("25:00:00"));

@@ -15,15 +15,16 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string Line(std::string_view platform, std::string_view interface, const std::string& body) {
-  return std::string(R"({"platform":")") + std::string(platform) + R"(","interface":")" + std::string(interface) +
-         R"(","ts":1763632800000,"body":)" + body + "}\n";
+  return std::string(R"({"platform":")") + std::string(platform) + R"(","interface":")" +
+         std::string(interface) + R"(","ts":1763632800000,"body":)" + body + "}\n";
 }
 
 class ReplayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("civicflow-replay-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::temp_directory_path() /
+        ("civicflow-replay-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -68,9 +69,11 @@ std::string SampleArchive() {
     a += Line("parking", "enterRecord", batch + "]");
   }
   a += Line("fitness", "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 18:00:00", 128));
-  a += Line("fitness", "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 18:00:00", 128));  // dup
+  a += Line("fitness", "syncBinocularFlowData",
+            BinocularFlow("440305001", "2026-11-20 18:00:00", 128));  // dup
   a += Line("fitness", "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 19:00:00", 64));
-  a += Line("fitness", "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 19:00:00", 99));  // correction
+  a += Line("fitness", "syncBinocularFlowData",
+            BinocularFlow("440305001", "2026-11-20 19:00:00", 99));                          // correction
   a += Line("parking", "enterRecord", EnterRecord(0xbad, "B12345", "2026-11-20 18:00:00"));  // bad plate
   a += "{not json\n";
   return a;

@@ -17,8 +17,8 @@ std::string TempFile(const std::string& name, const std::string& content) {
 }
 
 std::string Line(std::string_view platform, std::string_view interface, const std::string& body) {
-  return std::string(R"({"platform":")") + std::string(platform) + R"(","interface":")" + std::string(interface) +
-         R"(","ts":1763632800000,"body":)" + body + "}\n";
+  return std::string(R"({"platform":")") + std::string(platform) + R"(","interface":")" +
+         std::string(interface) + R"(","ts":1763632800000,"body":)" + body + "}\n";
 }
 
 TEST(ArchiveReader, YieldsWholeLinesWithLineNumbersAcrossSmallBlocks) {
@@ -52,9 +52,10 @@ TEST(ArchiveParser, KeepsGoodLinesAndDeadLettersBadOnesWithReasons) {
   const std::string good = Line("parking", "enterRecord",
                                 "[" + testing::EnterRecord(0xa, "粤B12345", "2026-11-20 18:00:00") + "," +
                                     testing::EnterRecord(0xb, "粤B12346", "2026-11-20 18:01:00") + "]");
-  const std::string bad_record = Line("parking", "enterRecord",
-                                      "[" + testing::EnterRecord(0xc, "粤B12345", "2026-11-20 18:00:00") + "," +
-                                          testing::EnterRecord(0xd, "粤B12346", "2026-02-30 18:01:00") + "]");
+  const std::string bad_record =
+      Line("parking", "enterRecord",
+           "[" + testing::EnterRecord(0xc, "粤B12345", "2026-11-20 18:00:00") + "," +
+               testing::EnterRecord(0xd, "粤B12346", "2026-02-30 18:01:00") + "]");
   std::string content = good + "\n" + bad_record + "not json\n" + Line("parking", "noSuchThing", "{}") +
                         R"({"platform":"parking","interface":"enterRecord","body":{}})" + "\n" + good;
   std::vector<char> block(content.begin(), content.end());
@@ -70,12 +71,14 @@ TEST(ArchiveParser, KeepsGoodLinesAndDeadLettersBadOnesWithReasons) {
   EXPECT_EQ(counts.rejected[enter], 3u) << "2 records of the atomic bad line + the line without ts";
   EXPECT_EQ(counts.rejected_unknown, 2u);
   const std::string& letters = counts.dead_letters;
-  EXPECT_NE(letters.find(R"("line":3,"interface":"parking/enterRecord","rule":"bad_time")"), std::string::npos)
+  EXPECT_NE(letters.find(R"("line":3,"interface":"parking/enterRecord","rule":"bad_time")"),
+            std::string::npos)
       << letters;
   EXPECT_NE(letters.find(R"(parking/enterRecord[1].enterTime: bad_time)"), std::string::npos);
   EXPECT_NE(letters.find(R"("line":4,"interface":"","rule":"malformed_json")"), std::string::npos);
   EXPECT_NE(letters.find(R"("rule":"unknown_interface")"), std::string::npos);
-  EXPECT_NE(letters.find(R"("line":6,"interface":"parking/enterRecord","rule":"wrong_type")"), std::string::npos);
+  EXPECT_NE(letters.find(R"("line":6,"interface":"parking/enterRecord","rule":"wrong_type")"),
+            std::string::npos);
   EXPECT_EQ(std::count(letters.begin(), letters.end(), '\n'), 4);
 }
 
