@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/base/huge_buffer.h"
 #include "engine/operator.h"
 
 namespace civicflow::operators {
@@ -34,7 +35,7 @@ class Deduplicator final : public Operator {
   const std::vector<uint64_t>& duplicates() const { return duplicates_; }
   const std::vector<uint64_t>& corrections() const { return corrections_; }
   size_t keys() const { return size_; }
-  size_t bytes() const { return slots_.size() * sizeof(Slot); }
+  size_t bytes() const { return table_.size(); }
 
  private:
   struct Slot {
@@ -42,13 +43,17 @@ class Deduplicator final : public Operator {
     uint64_t content = 0;
     int64_t hour = 0;  // event hour (seconds); expiry is by this
   };
-  Slot* FindSlot(uint64_t key);
+  Slot* FindSlot(uint64_t key) const;
+  // Rehashes into a table of `capacity` slots, dropping keys older than `keep_from_hour`.
   void Rebuild(size_t capacity, int64_t keep_from_hour);
 
   DedupOptions options_;
   std::vector<std::unique_ptr<Operator>> downstream_;
-  std::vector<Slot> slots_;
+  HugeBuffer table_;
+  Slot* slots_ = nullptr;
+  size_t capacity_ = 0;  // power of two
   size_t size_ = 0;
+  int64_t oldest_hour_ = INT64_MAX;  // of any stored key: sweeps with nothing to expire are skipped
   int64_t last_sweep_ = LocalTime::Min().seconds;
   LocalTime watermark_ = LocalTime::Min();
   std::vector<const ingest::Record*> passed_;

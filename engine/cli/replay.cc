@@ -24,7 +24,6 @@ using ingest::Registry;
 struct Token {
   RecordChunk* chunk = nullptr;
   size_t length = 0;
-  uint64_t first_line = 0;
   size_t file = 0;
   std::unique_ptr<ingest::IngestCounts> counts;
 };
@@ -166,15 +165,14 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
     Engine engine(engine_options, pool, factory);
 
     size_t file = 0;
+    std::vector<uint64_t> next_line(readers.size(), 1);  // per file, of the next block (serial stage only)
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void,
                          Token*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Token* {
           auto token = std::make_unique<Token>();
           token->chunk = pool.Acquire();
-          while (file < readers.size() &&
-                 !readers[file].Next(token->chunk->input, token->length, token->first_line))
-            ++file;
+          while (file < readers.size() && !readers[file].Next(token->chunk->input, token->length)) ++file;
           if (file == readers.size()) {
             pool.Release(token->chunk);
             fc.stop();
@@ -187,14 +185,17 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
           thread_local ingest::ArchiveParser parser;
           token->counts = std::make_unique<ingest::IngestCounts>();
           RecordChunk& chunk = *token->chunk;
-          parser.ParseBlock(chunk.input.data(), token->length, chunk.input.size(), options.files[token->file],
-                            token->first_line, chunk, *token->counts);
+          parser.ParseBlock(chunk.input.data(), token->length, chunk.input.size(), chunk, *token->counts);
           return token;
         }) & tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, [&](Token* token) {
           std::unique_ptr<Token> owned(token);
-          std::string& letters = owned->counts->dead_letters;
-          std::fwrite(letters.data(), 1, letters.size(), dead_letters);
-          letters.clear();
+          const ingest::IngestCounts& counts = *owned->counts;
+          if (!counts.dead_letters.empty()) {
+            const std::string letters =
+                counts.DeadLetterJson(options.files[owned->file], next_line[owned->file]);
+            std::fwrite(letters.data(), 1, letters.size(), dead_letters);
+          }
+          next_line[owned->file] += counts.lines;
           totals.Merge(*owned->counts);
           engine.Submit(owned->chunk);
         }));

@@ -23,7 +23,25 @@ void IngestCounts::Merge(const IngestCounts& other) {
     rejected[i] += other.rejected[i];
   }
   rejected_unknown += other.rejected_unknown;
-  dead_letters += other.dead_letters;
+  lines += other.lines;
+}
+
+std::string IngestCounts::DeadLetterJson(std::string_view file, uint64_t first_line) const {
+  std::string out;
+  for (const DeadLetter& letter : dead_letters) {
+    out += "{\"file\":";
+    AppendJsonString(out, file);
+    out += ",\"line\":" + std::to_string(first_line + letter.line) + ",\"interface\":";
+    AppendJsonString(out, letter.interface);
+    out += ",\"rule\":\"";
+    out += RuleName(letter.rule);
+    out += "\",\"error\":";
+    AppendJsonString(out, letter.message);
+    out += ",\"raw\":";
+    AppendJsonString(out, letter.raw);
+    out += "}\n";
+  }
+  return out;
 }
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -58,10 +76,10 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void ArchiveParser::ParseBlock(const char* block, size_t length, size_t capacity, std::string_view file,
-                               uint64_t first_line, RecordChunk& chunk, IngestCounts& counts) {
+void ArchiveParser::ParseBlock(const char* block, size_t length, size_t capacity, RecordChunk& chunk,
+                               IngestCounts& counts) {
   size_t pos = 0;
-  uint64_t line_number = first_line;
+  uint64_t line_number = 0;
   while (pos < length) {
     const char* start = block + pos;
     const auto* newline = static_cast<const char*>(std::memchr(start, '\n', length - pos));
@@ -69,14 +87,15 @@ void ArchiveParser::ParseBlock(const char* block, size_t length, size_t capacity
     const size_t next = pos + line_length + 1;
     while (line_length > 0 && (start[line_length - 1] == '\r' || start[line_length - 1] == ' '))
       --line_length;
-    if (line_length > 0) ParseLine(start, line_length, capacity - pos, chunk, counts, file, line_number);
+    if (line_length > 0) ParseLine(start, line_length, capacity - pos, chunk, counts, line_number);
     pos = next;
     ++line_number;
   }
+  counts.lines = line_number;
 }
 
 void ArchiveParser::ParseLine(const char* line, size_t length, size_t capacity, RecordChunk& chunk,
-                              IngestCounts& counts, std::string_view file, uint64_t line_number) {
+                              IngestCounts& counts, uint64_t line_number) {
   std::string_view platform_name, interface_name;
   int64_t ts = 0;
   od::document doc;
@@ -85,19 +104,9 @@ void ArchiveParser::ParseLine(const char* line, size_t length, size_t capacity, 
   const InterfaceSpec* spec = nullptr;
   ParseOutcome outcome;
 
-  auto reject = [&](std::string_view iface, Rule rule, const std::string& message, uint32_t records) {
-    std::string& out = counts.dead_letters;
-    out += "{\"file\":";
-    AppendJsonString(out, file);
-    out += ",\"line\":" + std::to_string(line_number) + ",\"interface\":";
-    AppendJsonString(out, iface);
-    out += ",\"rule\":\"";
-    out += RuleName(rule);
-    out += "\",\"error\":";
-    AppendJsonString(out, message);
-    out += ",\"raw\":";
-    AppendJsonString(out, std::string_view(line, length));
-    out += "}\n";
+  auto reject = [&](std::string_view iface, Rule rule, std::string message, uint32_t records) {
+    counts.dead_letters.push_back(
+        DeadLetter{line_number, std::string(iface), rule, std::move(message), std::string(line, length)});
     if (spec) {
       counts.rejected[Registry::Get().IdOf(*spec)] += records;
     } else {

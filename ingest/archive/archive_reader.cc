@@ -19,14 +19,13 @@ ArchiveReader::ArchiveReader(ArchiveReader&& other) noexcept
       path_(std::move(other.path_)),
       block_bytes_(other.block_bytes_),
       carry_(std::move(other.carry_)),
-      next_line_(other.next_line_),
       eof_(other.eof_) {}
 
 ArchiveReader::~ArchiveReader() {
   if (file_) std::fclose(file_);
 }
 
-bool ArchiveReader::Next(std::vector<char>& block, size_t& length, uint64_t& first_line) {
+bool ArchiveReader::Next(std::vector<char>& block, size_t& length) {
   if (eof_ && carry_.empty()) return false;
   block.resize(std::max(block_bytes_, carry_.size() * 2) + simdjson::SIMDJSON_PADDING);
   std::memcpy(block.data(), carry_.data(), carry_.size());
@@ -50,8 +49,6 @@ bool ArchiveReader::Next(std::vector<char>& block, size_t& length, uint64_t& fir
     block.resize(block.size() * 2);  // a line longer than the block: grow
   }
   std::memset(block.data() + length, 0, simdjson::SIMDJSON_PADDING);
-  first_line = next_line_;
-  next_line_ += static_cast<uint64_t>(std::count(block.data(), block.data() + length, '\n'));
   return length > 0 || !(eof_ && carry_.empty());
 }
 

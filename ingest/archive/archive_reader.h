@@ -19,8 +19,8 @@ class ArchiveReader {
 
   // Replaces `block` with the next run of complete lines followed by
   // SIMDJSON_PADDING zero bytes; `length` excludes the padding. Returns false
-  // at end of file. `first_line` is the 1-based number of its first line.
-  bool Next(std::vector<char>& block, size_t& length, uint64_t& first_line);
+  // at end of file.
+  bool Next(std::vector<char>& block, size_t& length);
   const std::string& path() const { return path_; }
 
  private:
@@ -30,7 +30,6 @@ class ArchiveReader {
   std::string path_;
   size_t block_bytes_;
   std::string carry_;  // partial last line of the previous read
-  uint64_t next_line_ = 1;
   bool eof_ = false;
 };
 

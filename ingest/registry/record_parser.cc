@@ -72,8 +72,10 @@ std::string Render(const Path* path, std::string_view field) {
 }
 
 bool IsHex(std::string_view s) {
-  for (char c : s)
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  for (char c : s) {
+    const unsigned lower = static_cast<unsigned char>(c) | 0x20u;
+    if (static_cast<unsigned>(c - '0') > 9 && lower - 'a' > 5) return false;
+  }
   return true;
 }
 
@@ -154,22 +156,21 @@ bool IsTypeError(error_code e) {
   return e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE;
 }
 
+// Folds one value (kind and content) into `h`: one mix per scalar.
 uint64_t HashValue(const Value& v, const FieldSpec& field, uint64_t h) {
-  h = HashCombine(h, static_cast<uint64_t>(v.kind));
+  const uint64_t kind = static_cast<uint64_t>(v.kind) << 56;
   switch (v.kind) {
-    case Value::Kind::kAbsent:
-      return h;
     case Value::Kind::kText:
-      return HashBytes(v.text, v.size, h);
+      return HashBytes(v.text, v.size, h ^ kind);
     case Value::Kind::kList: {
       const size_t width = field.children.empty() ? 1 : field.children.size();
       for (size_t r = 0; r < v.size; ++r)
         for (size_t c = 0; c < width; ++c)
           h = HashValue(v.rows[r * width + c], field.children.empty() ? field : field.children[c], h);
-      return HashCombine(h, v.size);
+      return HashCombine(h, kind | v.size);
     }
-    default:
-      return HashCombine(h, static_cast<uint64_t>(v.i));
+    default:  // kAbsent has i == 0
+      return HashCombine(h, kind ^ static_cast<uint64_t>(v.i));
   }
 }
 
@@ -510,8 +511,13 @@ class BodyParser {
       record.dedup_key = h | 1;  // never 0, which means "not deduplicated"
     }
     uint64_t content = seed;
-    for (size_t i = 0; i < plan_.flat_count; ++i)
-      content = HashValue(values[i], FlatField(spec_, i), content);
+    const size_t parent = spec_.fields.size();
+    for (size_t i = 0; i < parent; ++i) content = HashValue(values[i], spec_.fields[i], content);
+    if (plan_.record_list >= 0) {
+      const auto children = spec_.fields[plan_.record_list].children;
+      for (size_t i = 0; i < children.size(); ++i)
+        content = HashValue(values[parent + i], children[i], content);
+    }
     record.content_hash = content;
     out_.push_back(record);
   }
