@@ -321,7 +321,8 @@ class BodyParser {
   }
 
   bool CheckText(const FieldSpec& field, std::string_view s, const Path* path) {
-    if (field.max_length && CodePoints(s) > field.max_length)
+    // Bytes bound code points from above: count only when the bytes could be too many.
+    if (field.max_length && s.size() > field.max_length && CodePoints(s) > field.max_length)
       return Fail(Rule::kTooLong, path, field.name,
                   std::to_string(CodePoints(s)) + " characters, at most " + std::to_string(field.max_length));
     if (!field.enum_values.empty() && !InEnum(field.enum_values, s))
