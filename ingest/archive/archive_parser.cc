@@ -7,10 +7,10 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-std::optional<Platform> PlatformByName(std::string_view name) {
+const InterfaceSpec* Find(std::string_view platform, std::string_view interface) {
   for (Platform p : kAllPlatforms)
-    if (PlatformName(p) == name) return p;
-  return std::nullopt;
+    if (PlatformName(p) == platform) return Registry::Get().Find(p, interface);
+  return nullptr;
 }
 
 }  // namespace
@@ -97,45 +97,88 @@ void ArchiveParser::ParseBlock(const char* block, size_t length, size_t capacity
 void ArchiveParser::ParseLine(const char* line, size_t length, size_t capacity, RecordChunk& chunk,
                               IngestCounts& counts, uint64_t line_number) {
   std::string_view platform_name, interface_name;
+  bool have_platform = false, have_interface = false, have_ts = false, body_seen = false;
   int64_t ts = 0;
-  od::document doc;
-  od::object envelope;
-  od::value body;
   const InterfaceSpec* spec = nullptr;
-  ParseOutcome outcome;
+  const Arena::Mark mark = chunk.arena.GetMark();
+  const size_t before = chunk.records.size();
 
-  auto reject = [&](std::string_view iface, Rule rule, std::string message, uint32_t records) {
+  // Rejects the whole line: nothing of it stays in the chunk.
+  auto reject = [&](Rule rule, std::string message, uint32_t records) {
+    chunk.records.resize(before);
+    chunk.arena.Rewind(mark);
+    std::string label;
+    if (have_platform && have_interface)
+      label = std::string(platform_name) + "/" + std::string(interface_name);
     counts.dead_letters.push_back(
-        DeadLetter{line_number, std::string(iface), rule, std::move(message), std::string(line, length)});
+        DeadLetter{line_number, std::move(label), rule, std::move(message), std::string(line, length)});
     if (spec) {
       counts.rejected[Registry::Get().IdOf(*spec)] += records;
     } else {
       ++counts.rejected_unknown;
     }
   };
+  auto parse_body = [&](od::value body) {
+    const ParseOutcome outcome = ParseBody(Registry::Get().IdOf(*spec), body, ts, chunk.arena, chunk.records);
+    if (outcome.error) reject(outcome.error->rule, outcome.error->Message(), outcome.records);
+    return !outcome.error;
+  };
 
+  od::document doc;
+  od::object envelope;
   if (auto e = parser_.iterate(line, length, capacity).get(doc); e || (e = doc.get_object().get(envelope)))
-    return reject("", Rule::kMalformedJson,
+    return reject(Rule::kMalformedJson,
                   std::string("line is not a JSON object: ") + simdjson::error_message(e), 1);
-  if (envelope.find_field_unordered("platform").get_string().get(platform_name))
-    return reject("", Rule::kMissingMandatory, "envelope field \"platform\" missing or not a string", 1);
-  if (envelope.find_field_unordered("interface").get_string().get(interface_name))
-    return reject("", Rule::kMissingMandatory, "envelope field \"interface\" missing or not a string", 1);
-  const auto platform = PlatformByName(platform_name);
-  if (platform) spec = Registry::Get().Find(*platform, interface_name);
-  const std::string qualified = std::string(platform_name) + "/" + std::string(interface_name);
-  if (!spec)
-    return reject(qualified, Rule::kUnknownInterface, "no interface " + qualified + " in the registry", 1);
-  if (envelope.find_field_unordered("ts").get_int64().get(ts))
-    return reject(qualified, Rule::kWrongType, "envelope field \"ts\" missing or not epoch milliseconds", 1);
-  if (envelope.find_field_unordered("body").get(body))
-    return reject(qualified, Rule::kMissingMandatory, "envelope field \"body\" missing", 1);
-
-  const InterfaceId id = Registry::Get().IdOf(*spec);
-  const size_t before = chunk.records.size();
-  outcome = ParseBody(id, body, ts, chunk.arena, chunk.records);
-  if (outcome.error) return reject(qualified, outcome.error->rule, outcome.error->Message(), outcome.records);
-  counts.valid[id] += chunk.records.size() - before;
+  // One pass in key order, so a malformed line is never half accepted. The
+  // body is parsed where it stands when platform, interface and ts precede
+  // it (as archives write them), else after the pass.
+  bool body_deferred = false;
+  for (auto member : envelope) {
+    od::field field;
+    std::string_view key;
+    if (auto e = std::move(member).get(field); e || (e = field.unescaped_key().get(key)))
+      return reject(Rule::kMalformedJson, std::string("malformed line: ") + simdjson::error_message(e), 1);
+    if (key == "platform") {
+      if (field.value().get_string().get(platform_name))
+        return reject(Rule::kWrongType, "envelope field \"platform\" is not a string", 1);
+      have_platform = true;
+    } else if (key == "interface") {
+      if (field.value().get_string().get(interface_name))
+        return reject(Rule::kWrongType, "envelope field \"interface\" is not a string", 1);
+      have_interface = true;
+    } else if (key == "ts") {
+      if (field.value().get_int64().get(ts))
+        return reject(Rule::kWrongType, "envelope field \"ts\" is not epoch milliseconds", 1);
+      have_ts = true;
+    } else if (key == "body") {
+      body_seen = true;
+      if (!spec && have_platform && have_interface) spec = Find(platform_name, interface_name);
+      if (!spec || !have_ts) {
+        body_deferred = true;
+        continue;
+      }
+      if (!parse_body(field.value())) return;
+    }
+  }
+  if (!have_platform || !have_interface)
+    return reject(Rule::kMissingMandatory, "envelope needs \"platform\" and \"interface\"", 1);
+  if (!spec) spec = Find(platform_name, interface_name);
+  if (!spec) {
+    const std::string name = std::string(platform_name) + "/" + std::string(interface_name);
+    return reject(Rule::kUnknownInterface, "no interface " + name + " in the registry", 1);
+  }
+  if (!have_ts) return reject(Rule::kMissingMandatory, "envelope field \"ts\" missing", 1);
+  if (!body_seen) return reject(Rule::kMissingMandatory, "envelope field \"body\" missing", 1);
+  const char* rest = nullptr;
+  if (doc.current_location().get(rest) == simdjson::SUCCESS)
+    return reject(Rule::kMalformedJson, "content after the upload object", 1);
+  if (body_deferred) {
+    od::value body;
+    if (envelope.reset().error() || envelope.find_field_unordered("body").get(body))
+      return reject(Rule::kMalformedJson, "envelope field \"body\" unreadable", 1);
+    if (!parse_body(body)) return;
+  }
+  counts.valid[Registry::Get().IdOf(*spec)] += chunk.records.size() - before;
 }
 
 }  // namespace civicflow::ingest

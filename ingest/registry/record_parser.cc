@@ -1,5 +1,6 @@
 #include "ingest/registry/record_parser.h"
 
+#include <bitset>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -65,7 +66,8 @@ std::string Render(const Path* path, std::string_view field) {
   std::string out;
   if (path) {
     out = Render(path->parent, path->list);
-    out += '[' + std::to_string(path->index) + "].";
+    out += '[' + std::to_string(path->index) + "]";
+    if (!field.empty()) out += '.';
   }
   out += field;
   return out;
@@ -240,7 +242,8 @@ class BodyParser {
   }
 
   bool ParseFields(std::span<const FieldSpec> fields, od::object& object, Value* values, const Path* path) {
-    size_t cursor = 0;  // fields usually arrive in spec order: look there first
+    size_t cursor = 0;      // fields usually arrive in spec order: look there first
+    std::bitset<256> seen;  // keys met so far, null or not
     for (auto member : object) {
       od::field field;
       std::string_view key;
@@ -248,7 +251,8 @@ class BodyParser {
         return Fail(Rule::kMalformedJson, path, "", simdjson::error_message(e));
       const int index = Find(fields, key, cursor);
       if (index < 0) continue;  // unknown fields are ignored: specs grow
-      if (values[index].present()) return Fail(Rule::kDuplicateField, path, key, "field appears twice");
+      if (seen.test(index)) return Fail(Rule::kDuplicateField, path, key, "field appears twice");
+      seen.set(index);
       if (!ParseValue(fields[index], field.value(), values[index], path)) return false;
     }
     for (size_t i = 0; i < fields.size(); ++i)
@@ -465,7 +469,9 @@ class BodyParser {
         return Fail(Rule::kMalformedJson, path, field.name, simdjson::error_message(e));
       if (field.type == FieldType::kStringList) {
         std::string_view s;
-        if (!GetString(field, item, s, &here) || !CheckText(field, s, &here)) return false;
+        FieldSpec element = field;
+        element.name = {};
+        if (!GetString(element, item, s, &here) || !CheckText(element, s, &here)) return false;
         rows[r] = Text(s);
       } else {
         od::object object;
@@ -615,16 +621,28 @@ ParseOutcome ParseBodyText(InterfaceId id, std::string_view json, int64_t reques
                            std::vector<Record>& out) {
   thread_local od::parser parser;
   const simdjson::padded_string padded(json);
+  const InterfaceSpec& spec = Registry::Get().At(id);
+  const std::string label = std::string(PlatformName(spec.platform)) + "/" + std::string(spec.name);
   od::document doc;
   od::value body;
   ParseOutcome outcome;
   if (auto e = parser.iterate(padded).get(doc); e || (e = doc.get_value().get(body))) {
     outcome.records = 1;
-    outcome.error = ValidationError{Rule::kMalformedJson, std::string(Registry::Get().At(id).name), 0, "",
-                                    simdjson::error_message(e)};
+    outcome.error =
+        ValidationError{e == simdjson::SCALAR_DOCUMENT_AS_VALUE ? Rule::kNotAnObject : Rule::kMalformedJson,
+                        label, 0, "", simdjson::error_message(e)};
     return outcome;
   }
-  return ParseBody(id, body, request_ts_ms, arena, out);
+  const Arena::Mark mark = arena.GetMark();
+  const size_t size = out.size();
+  outcome = ParseBody(id, body, request_ts_ms, arena, out);
+  const char* rest = nullptr;
+  if (!outcome.error && doc.current_location().get(rest) == simdjson::SUCCESS) {
+    out.resize(size);
+    arena.Rewind(mark);
+    outcome.error = ValidationError{Rule::kMalformedJson, label, 0, "", "content after the body"};
+  }
+  return outcome;
 }
 
 LocalTime HourStart(const InterfaceSpec& spec, LocalTime event_time) {

@@ -17,7 +17,10 @@ const FieldSpec* RecordListField(const InterfaceSpec& spec) {
 Registry::Registry() {
   for (auto table : {FitnessInterfaces(), ParkingInterfaces(), CommunityInterfaces(), TicketingInterfaces(),
                      OrienteeringInterfaces()})
-    for (const InterfaceSpec& spec : table) all_.push_back(&spec);
+    for (const InterfaceSpec& spec : table) {
+      all_.push_back(&spec);
+      by_name_[static_cast<size_t>(spec.platform)].emplace(spec.name, &spec);
+    }
 }
 
 const Registry& Registry::Get() {
@@ -33,9 +36,9 @@ InterfaceId Registry::IdOf(const InterfaceSpec& spec) const {
 }
 
 const InterfaceSpec* Registry::Find(Platform platform, std::string_view name) const {
-  for (const InterfaceSpec* spec : all_)
-    if (spec->platform == platform && spec->name == name) return spec;
-  return nullptr;
+  const auto& names = by_name_[static_cast<size_t>(platform)];
+  const auto it = names.find(name);
+  return it == names.end() ? nullptr : it->second;
 }
 
 const InterfaceSpec* Registry::FindByPath(std::string_view method, std::string_view path) const {

@@ -1,9 +1,11 @@
 #pragma once
 // The registry of every interface of the five platforms. Immutable after
 // construction; safe to read from any thread.
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ingest/registry/interface_spec.h"
@@ -35,6 +37,7 @@ class Registry {
  private:
   Registry();
   std::vector<const InterfaceSpec*> all_;
+  std::array<std::unordered_map<std::string_view, const InterfaceSpec*>, std::size(kAllPlatforms)> by_name_;
 };
 
 // Flat field layout of a record: the interface's fields, followed, when it

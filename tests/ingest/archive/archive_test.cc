@@ -75,9 +75,32 @@ TEST(ArchiveParser, KeepsGoodLinesAndDeadLettersBadOnesWithReasons) {
   EXPECT_NE(letters.find(R"(parking/enterRecord[1].enterTime: bad_time)"), std::string::npos);
   EXPECT_NE(letters.find(R"("line":4,"interface":"","rule":"malformed_json")"), std::string::npos);
   EXPECT_NE(letters.find(R"("rule":"unknown_interface")"), std::string::npos);
-  EXPECT_NE(letters.find(R"("line":6,"interface":"parking/enterRecord","rule":"wrong_type")"),
+  EXPECT_NE(letters.find(R"("line":6,"interface":"parking/enterRecord","rule":"missing_mandatory")"),
             std::string::npos);
   EXPECT_EQ(std::count(letters.begin(), letters.end(), '\n'), 4);
+}
+
+TEST(ArchiveParser, NeverHalfAcceptsAMalformedLineAndReadsKeysInAnyOrder) {
+  const std::string a = testing::EnterRecord(0xa, "粤B12345", "2026-11-20 18:00:00");
+  const std::string b = testing::EnterRecord(0xb, "粤B12346", "2026-11-20 18:01:00");
+  const std::string content =
+      // two records without brackets: the envelope is malformed after the first
+      R"({"platform":"parking","interface":"enterRecord","ts":1763632800000,"body":)" + a + "," + b + "}\n" +
+      // trailing content after the envelope
+      Line("parking", "enterRecord", a).substr(0, Line("parking", "enterRecord", a).size() - 1) + " x\n" +
+      // body first, keys after: fine
+      R"({"body":)" + b + R"(,"ts":1763632800000,"interface":"enterRecord","platform":"parking"})" + "\n";
+  std::vector<char> block(content.begin(), content.end());
+  block.resize(content.size() + simdjson::SIMDJSON_PADDING);
+  RecordChunk chunk;
+  IngestCounts counts;
+  ArchiveParser().ParseBlock(block.data(), content.size(), block.size(), chunk, counts);
+  ASSERT_EQ(chunk.records.size(), 1u);
+  EXPECT_EQ(chunk.records[0].index, 0u);
+  ASSERT_EQ(counts.dead_letters.size(), 2u);
+  EXPECT_EQ(counts.dead_letters[0].rule, Rule::kMalformedJson);
+  EXPECT_EQ(counts.dead_letters[1].rule, Rule::kMalformedJson);
+  EXPECT_EQ(counts.dead_letters[1].line, 1u);
 }
 
 }  // namespace
