@@ -59,7 +59,9 @@ void Deduplicator::OnBatch(std::span<const ingest::Record* const> records) {
     }
     Slot* slot = FindSlot(r->dedup_key);
     if (slot->key == 0) {
-      const LocalTime when = r->event_time == LocalTime::Min() ? watermark_ : r->event_time;
+      // Keys of records without an event time age by their request time.
+      const LocalTime when =
+          r->event_time == LocalTime::Min() ? LocalTime::FromEpochMillis(r->request_ts_ms) : r->event_time;
       *slot = Slot{r->dedup_key, r->content_hash, when.FloorHour().seconds};
       oldest_hour_ = std::min(oldest_hour_, slot->hour);
       passed_.push_back(r);
@@ -76,7 +78,6 @@ void Deduplicator::OnBatch(std::span<const ingest::Record* const> records) {
 }
 
 void Deduplicator::OnWatermark(LocalTime watermark) {
-  watermark_ = watermark;
   if (watermark.seconds - last_sweep_ >= options_.sweep_every_s) {
     last_sweep_ = watermark.seconds;
     const int64_t keep_from = (watermark - options_.horizon_s).FloorHour().seconds;

@@ -55,7 +55,6 @@ class Deduplicator final : public Operator {
   size_t size_ = 0;
   int64_t oldest_hour_ = INT64_MAX;  // of any stored key: sweeps with nothing to expire are skipped
   int64_t last_sweep_ = LocalTime::Min().seconds;
-  LocalTime watermark_ = LocalTime::Min();
   std::vector<const ingest::Record*> passed_;
   std::vector<uint64_t> duplicates_, corrections_;
 };

@@ -112,7 +112,9 @@ void ArchiveParser::ParseLine(const char* line, size_t length, size_t capacity, 
       label = std::string(platform_name) + "/" + std::string(interface_name);
     counts.dead_letters.push_back(
         DeadLetter{line_number, std::move(label), rule, std::move(message), std::string(line, length)});
-    if (spec) {
+    // A line that is not well-formed JSON has no countable records: it
+    // counts once, as unknown, wherever the damage is.
+    if (spec && rule != Rule::kMalformedJson) {
       counts.rejected[Registry::Get().IdOf(*spec)] += records;
     } else {
       ++counts.rejected_unknown;
