@@ -2,6 +2,8 @@
 //   ceiling  — a bare simdjson iterate_many scan: the file read in the same
 //              blocks replay reads, every upload visited and its "interface"
 //              read; what reading and parsing alone cost, on one thread;
+//   traverse — the same scan visiting every value of every upload: the least
+//              any consumer that reads all fields pays, on one thread;
 //   replay/N — the full job with N parse threads and N shards: read blocks →
 //              parse → validate → route → dedup → flow_hourly → CSV.
 // Usage: replay_bench --archive FILE [google-benchmark flags]
@@ -48,13 +50,90 @@ void Ceiling(benchmark::State& state) {
       }
       for (auto doc : stream) {
         std::string_view interface;
-        if (!doc["interface"].get_string().get(interface)) ++documents;
+        if (doc["interface"].get_string().get(interface)) {
+          // A malformed upload ends a document stream: the ceiling needs a well-formed archive.
+          state.SkipWithError("malformed upload: generate the archive with --invalid-rate 0");
+          return;
+        }
+        ++documents;
       }
       bytes += length;
     }
     benchmark::DoNotOptimize(documents);
   }
   state.counters["uploads"] = static_cast<double>(documents);
+  state.SetBytesProcessed(static_cast<int64_t>(bytes) * state.iterations());
+}
+
+// Visits every value of a document: what any consumer that reads all fields pays.
+uint64_t VisitAll(simdjson::ondemand::value value) {
+  simdjson::ondemand::json_type type;
+  if (value.type().get(type)) return 0;
+  uint64_t visited = 1;
+  switch (type) {
+    case simdjson::ondemand::json_type::object:
+      for (auto field : value.get_object()) {
+        simdjson::ondemand::value v;
+        std::string_view key;
+        if (field.unescaped_key().get(key) || field.value().get(v)) return visited;
+        visited += VisitAll(v);
+      }
+      break;
+    case simdjson::ondemand::json_type::array:
+      for (auto element : value.get_array()) {
+        simdjson::ondemand::value v;
+        if (element.get(v)) return visited;
+        visited += VisitAll(v);
+      }
+      break;
+    case simdjson::ondemand::json_type::string: {
+      std::string_view text;
+      visited += value.get_string().get(text) ? 0 : text.size() > 0;
+      break;
+    }
+    case simdjson::ondemand::json_type::number: {
+      simdjson::ondemand::number number;
+      visited += value.get_number().get(number) ? 0 : 1;
+      break;
+    }
+    default:
+      break;
+  }
+  return visited;
+}
+
+// The same scan, but every value of every upload is visited (one thread).
+void Traverse(benchmark::State& state) {
+  uint64_t values = 0, bytes = 0;
+  std::vector<char> block;
+  simdjson::ondemand::parser parser;
+  for (auto _ : state) {
+    auto reader = civicflow::ingest::ArchiveReader::Open(g_archive);
+    if (!reader.ok()) {
+      state.SkipWithError(reader.status().message().c_str());
+      return;
+    }
+    values = bytes = 0;
+    size_t length = 0;
+    while (reader->Next(block, length)) {
+      simdjson::ondemand::document_stream stream;
+      if (parser.iterate_many(block.data(), length, length).get(stream)) {
+        state.SkipWithError("iterate_many failed");
+        return;
+      }
+      for (auto doc : stream) {
+        simdjson::ondemand::value root;
+        if (doc.get_value().get(root)) {
+          state.SkipWithError("malformed upload: generate the archive with --invalid-rate 0");
+          return;
+        }
+        values += VisitAll(root);
+      }
+      bytes += length;
+    }
+    benchmark::DoNotOptimize(values);
+  }
+  state.counters["values"] = static_cast<double>(values);
   state.SetBytesProcessed(static_cast<int64_t>(bytes) * state.iterations());
 }
 
@@ -81,6 +160,7 @@ void Replay(benchmark::State& state) {
 }
 
 BENCHMARK(Ceiling)->Unit(benchmark::kMillisecond)->UseRealTime()->MinWarmUpTime(0.5);
+BENCHMARK(Traverse)->Unit(benchmark::kMillisecond)->UseRealTime()->MinWarmUpTime(0.5);
 BENCHMARK(Replay)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinWarmUpTime(0.5);
 
 }  // namespace

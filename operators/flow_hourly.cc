@@ -45,11 +45,13 @@ FlowHourly::FlowHourly(std::span<const FlowSource> sources, RowSink sink)
 }
 
 uint32_t FlowHourly::InternSite(std::string_view site) {
-  if (auto it = site_index_.find(site); it != site_index_.end()) return it->second;
+  // Uploads come in batches from one site: try the last one before hashing.
+  if (last_site_ < site_names_.size() && site_names_[last_site_] == site) return last_site_;
+  if (auto it = site_index_.find(site); it != site_index_.end()) return last_site_ = it->second;
   const std::string& stored = site_names_.emplace_back(site);
   const auto index = static_cast<uint32_t>(site_names_.size() - 1);
   site_index_.emplace(stored, index);
-  return index;
+  return last_site_ = index;
 }
 
 void FlowHourly::OnBatch(std::span<const ingest::Record* const> records) {

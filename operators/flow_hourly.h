@@ -66,6 +66,7 @@ class FlowHourly final : public Operator {
   std::vector<Route> routes_;  // by InterfaceId
   std::deque<std::string> site_names_;
   std::unordered_map<std::string_view, uint32_t> site_index_;
+  uint32_t last_site_ = UINT32_MAX;
   // hour_start → (site index << 8 | source index) → entries
   std::map<int64_t, std::unordered_map<uint64_t, int64_t>> windows_;
 };

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <cstring>
 
 #include "engine/base/hash.h"
 
@@ -73,6 +74,22 @@ std::string Render(const Path* path, std::string_view field) {
   return out;
 }
 
+// Equality without a memcmp call: field names are short.
+bool SameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  size_t n = a.size();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n)
+    if (*p++ != *q++) return false;
+  return true;
+}
+
 bool IsHex(std::string_view s) {
   for (char c : s) {
     const unsigned lower = static_cast<unsigned char>(c) | 0x20u;
@@ -94,22 +111,29 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
-// Province abbreviation (one CJK character), an issuing-authority letter, then
-// five (ordinary) or six (new-energy) letters/digits, with an optional CJK
-// suffix for trailer/coach/police/HK/Macao plates.
+bool IsUpperAlnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// True when s[pos..pos+3) is one of the UTF-8 characters packed in `set`.
+bool IsOneOf(std::string_view set, std::string_view s, size_t pos) {
+  if (pos + 3 > s.size()) return false;
+  for (size_t i = 0; i + 3 <= set.size(); i += 3)
+    if (s.compare(pos, 3, set.substr(i, 3)) == 0) return true;
+  return false;
+}
+
+// A mainland plate: province abbreviation, issuing-authority letter, then five
+// letters/digits (ordinary) or six (new-energy), or four plus a suffix
+// character (trailer, coach, police, Hong Kong / Macao crossing, embassy…).
 bool IsPlate(std::string_view s) {
-  auto is_cjk = [](std::string_view t, size_t pos) {
-    return pos + 3 <= t.size() && (static_cast<unsigned char>(t[pos]) & 0xF0) == 0xE0;
-  };
-  if (!is_cjk(s, 0) || s.size() < 4 || s[3] < 'A' || s[3] > 'Z') return false;
-  size_t pos = 4, alnum = 0;
-  while (pos < s.size() && std::isalnum(static_cast<unsigned char>(s[pos])) &&
-         !std::islower(static_cast<unsigned char>(s[pos]))) {
-    ++pos;
-    ++alnum;
-  }
-  if (pos < s.size() && !(is_cjk(s, pos) && pos + 3 == s.size())) return false;
-  return alnum == 6 || (alnum == 5) || (alnum == 4 && pos < s.size());
+  static constexpr std::string_view kProvinces =
+      "粤京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵青藏川宁琼使";
+  static constexpr std::string_view kSuffixes = "挂学警港澳领使试超";
+  if (!IsOneOf(kProvinces, s, 0) || s.size() < 4 || s[3] < 'A' || s[3] > 'Z') return false;
+  size_t pos = 4;
+  while (pos < s.size() && IsUpperAlnum(s[pos])) ++pos;
+  const size_t alnum = pos - 4;
+  if (pos == s.size()) return alnum == 5 || alnum == 6;
+  return alnum == 4 && pos + 3 == s.size() && IsOneOf(kSuffixes, s, pos);
 }
 
 bool IsIdCard(std::string_view s) {
@@ -264,7 +288,7 @@ class BodyParser {
   static int Find(std::span<const FieldSpec> fields, std::string_view key, size_t& cursor) {
     for (size_t n = 0; n < fields.size(); ++n) {
       const size_t i = (cursor + n) % fields.size();
-      if (fields[i].name == key) {
+      if (SameText(fields[i].name, key)) {
         cursor = i + 1;
         return static_cast<int>(i);
       }
