@@ -11,7 +11,7 @@ void* Arena::AllocateSlow(size_t bytes, size_t align) {
   if (next >= blocks_.size() || bytes + align > blocks_[next].size) {
     const size_t size = std::max(block_size_, bytes + align);
     blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(next),
-                   Block{std::make_unique<std::byte[]>(size), size});
+                   Block{std::make_unique_for_overwrite<std::byte[]>(size), size});
   }
   current_ = next;
   used_ = 0;

@@ -63,17 +63,6 @@ struct Path {
   uint32_t index;
 };
 
-std::string Render(const Path* path, std::string_view field) {
-  std::string out;
-  if (path) {
-    out = Render(path->parent, path->list);
-    out += '[' + std::to_string(path->index) + "]";
-    if (!field.empty()) out += '.';
-  }
-  out += field;
-  return out;
-}
-
 // Equality without a memcmp call: field names are short.
 bool SameText(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -88,6 +77,17 @@ bool SameText(std::string_view a, std::string_view b) {
   for (; n > 0; --n)
     if (*p++ != *q++) return false;
   return true;
+}
+
+std::string Render(const Path* path, std::string_view field) {
+  std::string out;
+  if (path) {
+    out = Render(path->parent, path->list);
+    out += '[' + std::to_string(path->index) + "]";
+    if (!field.empty()) out += '.';
+  }
+  out += field;
+  return out;
 }
 
 bool IsHex(std::string_view s) {
@@ -117,7 +117,7 @@ bool IsUpperAlnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '
 bool IsOneOf(std::string_view set, std::string_view s, size_t pos) {
   if (pos + 3 > s.size()) return false;
   for (size_t i = 0; i + 3 <= set.size(); i += 3)
-    if (s.compare(pos, 3, set.substr(i, 3)) == 0) return true;
+    if (s[pos] == set[i] && s[pos + 1] == set[i + 1] && s[pos + 2] == set[i + 2]) return true;
   return false;
 }
 
@@ -147,7 +147,7 @@ bool IsIdCard(std::string_view s) {
 bool InEnum(std::string_view allowed, std::string_view value) {
   while (!allowed.empty()) {
     const size_t bar = allowed.find('|');
-    if (allowed.substr(0, bar) == value) return true;
+    if (SameText(allowed.substr(0, bar), value)) return true;
     if (bar == std::string_view::npos) break;
     allowed.remove_prefix(bar + 1);
   }
