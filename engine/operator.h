@@ -17,6 +17,11 @@ class Operator {
   // Records routed to this shard, in arrival order. The pointers are valid
   // only during the call.
   virtual void OnBatch(std::span<const ingest::Record* const> records) = 0;
+  // A record whose dedup key was accepted before with other content: its
+  // values replace the earlier ones. An operator that aggregates the
+  // interface retracts what it counted for the key and counts the new values;
+  // others ignore it.
+  virtual void OnCorrection(const ingest::Record& record) { (void)record; }
   // Event time up to which this shard considers its input complete: windows
   // ending at or before it may be emitted. Monotonic.
   virtual void OnWatermark(LocalTime watermark) = 0;

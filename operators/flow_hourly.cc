@@ -25,9 +25,10 @@ std::span<const FlowSource> DefaultFlowSources() {
   return kSources;
 }
 
-FlowHourly::FlowHourly(std::span<const FlowSource> sources, RowSink sink)
+FlowHourly::FlowHourly(std::span<const FlowSource> sources, TableSink& sink, int64_t horizon_s)
     : sources_(sources.begin(), sources.end()),
-      sink_(std::move(sink)),
+      sink_(sink),
+      horizon_s_(horizon_s),
       routes_(ingest::Registry::Get().All().size()) {
   const auto& registry = ingest::Registry::Get();
   for (size_t i = 0; i < sources_.size(); ++i) {
@@ -54,38 +55,70 @@ uint32_t FlowHourly::InternSite(std::string_view site) {
   return last_site_ = index;
 }
 
+bool FlowHourly::ContributionOf(const ingest::Record& r, Contribution& out) {
+  const Route& route = routes_[r.interface];
+  if (route.source < 0 || r.event_time == LocalTime::Min()) return false;
+  const ingest::Value& site = r[route.site];
+  std::string_view site_text = site.AsText();
+  char digits[24];
+  if (site.kind == ingest::Value::Kind::kInt)
+    site_text = {digits,
+                 static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, site.i).ptr - digits)};
+  if (site_text.empty()) return false;
+  out.window = static_cast<uint64_t>(InternSite(site_text)) << 8 | static_cast<uint64_t>(route.source);
+  out.hour = ingest::HourStart(ingest::Registry::Get().At(r.interface), r.event_time).seconds;
+  out.amount = route.count < 0 ? 1 : r[route.count].i;
+  return true;
+}
+
+void FlowHourly::Add(const Contribution& c, int64_t sign) { windows_[c.hour][c.window] += sign * c.amount; }
+
 void FlowHourly::OnBatch(std::span<const ingest::Record* const> records) {
-  const auto& registry = ingest::Registry::Get();
   for (const ingest::Record* r : records) {
-    const Route& route = routes_[r->interface];
-    if (route.source < 0 || r->event_time == LocalTime::Min()) continue;
-    const ingest::Value& site = (*r)[route.site];
-    std::string_view site_text = site.AsText();
-    char digits[24];
-    if (site.kind == ingest::Value::Kind::kInt)
-      site_text = {digits,
-                   static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, site.i).ptr - digits)};
-    if (site_text.empty()) continue;
-    const int64_t amount = route.count < 0 ? 1 : (*r)[route.count].i;
-    const LocalTime hour = ingest::HourStart(registry.At(r->interface), r->event_time);
-    const uint64_t key =
-        static_cast<uint64_t>(InternSite(site_text)) << 8 | static_cast<uint64_t>(route.source);
-    windows_[hour.seconds][key] += amount;
+    Contribution c;
+    if (!ContributionOf(*r, c)) continue;
+    Add(c, +1);
+    if (r->dedup_key) *contributions_.FindOrInsert(r->dedup_key, c.hour).first = c;
   }
+}
+
+void FlowHourly::OnCorrection(const ingest::Record& r) {
+  Contribution now;
+  if (!ContributionOf(r, now)) return;
+  auto [before, inserted] = contributions_.FindOrInsert(r.dedup_key, now.hour);
+  if (!inserted) Add(*before, -1);
+  Add(now, +1);
+  *before = now;
 }
 
 void FlowHourly::EmitThrough(int64_t hour_end_limit) {
   while (!windows_.empty() && windows_.begin()->first + LocalTime::kHour <= hour_end_limit) {
     const auto& [hour, counts] = *windows_.begin();
+    const bool late = hour + LocalTime::kHour <= emitted_through_;
     for (const auto& [key, entries] : counts) {
+      if (entries == 0 && late) continue;  // a correction that changed nothing here
       const FlowSource& source = sources_[key & 0xff];
-      sink_(FlowRow{source.platform, site_names_[key >> 8], LocalTime{hour}, source.source, entries});
+      row_.Clear()
+          .Text(ingest::PlatformName(source.platform))
+          .Text(site_names_[key >> 8])
+          .Time(LocalTime{hour})
+          .Text(source.source)
+          .Int(entries)
+          .EmitTo(sink_);
+      late_rows_ += late;
     }
     windows_.erase(windows_.begin());
   }
+  emitted_through_ = std::max(emitted_through_, hour_end_limit);
 }
 
-void FlowHourly::OnWatermark(LocalTime watermark) { EmitThrough(watermark.seconds); }
+void FlowHourly::OnWatermark(LocalTime watermark) {
+  EmitThrough(watermark.seconds);
+  if (watermark.seconds - last_sweep_ >= 6 * LocalTime::kHour) {
+    last_sweep_ = watermark.seconds;
+    contributions_.ExpireBefore((watermark - horizon_s_).FloorHour().seconds);
+  }
+}
 
 void FlowHourly::Flush() { EmitThrough(INT64_MAX); }
 

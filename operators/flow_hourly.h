@@ -5,27 +5,20 @@
 // an hour is emitted once the watermark passes its end. A record arriving
 // for an hour already emitted opens it again and yields a further additive
 // row at the next watermark, so SUM(entries) per key is always the total.
-// Shard-owned: one thread only.
+// A correction retracts what its key contributed (a negative delta) and adds
+// its new value. Shard-owned: one thread only.
 #include <deque>
-#include <functional>
 #include <map>
 #include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "engine/base/table_sink.h"
 #include "engine/operator.h"
+#include "operators/hour_keyed_table.h"
 
 namespace civicflow::operators {
-
-// One row of flow_hourly(platform, site_id, hour_start, source, entries).
-struct FlowRow {
-  ingest::Platform platform;
-  std::string_view site_id;
-  LocalTime hour_start;
-  std::string_view source;
-  int64_t entries;
-};
 
 // Which interface feeds which source, and how it counts.
 struct FlowSource {
@@ -41,16 +34,18 @@ std::span<const FlowSource> DefaultFlowSources();
 
 class FlowHourly final : public Operator {
  public:
-  using RowSink = std::function<void(const FlowRow&)>;
   // Throws std::logic_error if a source names an interface or field the
   // registry lacks: a programming error, caught by the tests.
-  FlowHourly(std::span<const FlowSource> sources, RowSink sink);
+  // `horizon_s` bounds how long a key's contribution is kept for corrections.
+  FlowHourly(std::span<const FlowSource> sources, TableSink& sink, int64_t horizon_s = 48 * 3600);
 
   void OnBatch(std::span<const ingest::Record* const> records) override;
+  void OnCorrection(const ingest::Record& record) override;
   void OnWatermark(LocalTime watermark) override;
   void Flush() override;
 
   size_t open_windows() const;
+  uint64_t late_rows() const { return late_rows_; }  // rows for hours emitted before
 
  private:
   struct Route {
@@ -58,17 +53,31 @@ class FlowHourly final : public Operator {
     int site = -1;    // flat field index
     int count = -1;   // flat field index, -1: count records
   };
+  // What one record added to one window: kept per dedup key for retraction.
+  struct Contribution {
+    uint64_t window;  // site index << 8 | source index
+    int64_t hour;
+    int64_t amount;
+  };
+  bool ContributionOf(const ingest::Record& r, Contribution& out);
+  void Add(const Contribution& c, int64_t sign);
   uint32_t InternSite(std::string_view site);
   void EmitThrough(int64_t hour_end_limit);
 
   std::vector<FlowSource> sources_;
-  RowSink sink_;
+  TableSink& sink_;
+  int64_t horizon_s_;
   std::vector<Route> routes_;  // by InterfaceId
   std::deque<std::string> site_names_;
   std::unordered_map<std::string_view, uint32_t> site_index_;
   uint32_t last_site_ = UINT32_MAX;
   // hour_start → (site index << 8 | source index) → entries
   std::map<int64_t, std::unordered_map<uint64_t, int64_t>> windows_;
+  int64_t emitted_through_ = INT64_MIN;  // hours ending at or before this were emitted
+  HourKeyedTable<Contribution> contributions_;
+  int64_t last_sweep_ = LocalTime::Min().seconds;
+  uint64_t late_rows_ = 0;
+  RowBuilder row_;
 };
 
 }  // namespace civicflow::operators

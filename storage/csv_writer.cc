@@ -7,7 +7,7 @@
 namespace civicflow::storage {
 
 Result<std::unique_ptr<CsvWriter>> CsvWriter::Open(const std::string& path,
-                                                   std::initializer_list<std::string_view> columns) {
+                                                   std::span<const std::string_view> columns) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   std::FILE* file = std::fopen(path.c_str(), "wb");
@@ -33,7 +33,7 @@ void CsvWriter::Cell(std::string_view cell) {
   line_ += '"';
 }
 
-void CsvWriter::Row(std::initializer_list<std::string_view> cells) {
+void CsvWriter::Row(std::span<const std::string_view> cells) {
   line_.clear();
   bool first = true;
   for (std::string_view cell : cells) {

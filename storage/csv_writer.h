@@ -3,26 +3,27 @@
 // Interim output format for aggregate tables until Parquet segments land.
 // Owned by one thread.
 #include <cstdio>
-#include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "engine/base/status.h"
+#include "engine/base/table_sink.h"
 
 namespace civicflow::storage {
 
-class CsvWriter {
+class CsvWriter final : public TableSink {
  public:
   // Creates parent directories; truncates `path`; writes the header row.
   static Result<std::unique_ptr<CsvWriter>> Open(const std::string& path,
-                                                 std::initializer_list<std::string_view> columns);
+                                                 std::span<const std::string_view> columns);
   ~CsvWriter();
   CsvWriter(const CsvWriter&) = delete;
   CsvWriter& operator=(const CsvWriter&) = delete;
 
-  // Cells of one row, in column order. Numbers are formatted by the caller.
-  void Row(std::initializer_list<std::string_view> cells);
+  // Cells of one row, in column order.
+  void Row(std::span<const std::string_view> cells) override;
   Status Close();
   uint64_t rows() const { return rows_; }
 

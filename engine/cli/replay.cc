@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -12,8 +13,7 @@
 #include "engine/engine.h"
 #include "ingest/archive/archive_parser.h"
 #include "ingest/archive/archive_reader.h"
-#include "operators/deduplicator.h"
-#include "operators/flow_hourly.h"
+#include "operators/shard_pipeline.h"
 #include "storage/csv_writer.h"
 
 namespace civicflow {
@@ -97,9 +97,9 @@ std::string ReplayReport::Json() const {
          ",\"totals\":{\"accepted\":" + std::to_string(TotalAccepted()) +
          ",\"rejected\":" + std::to_string(TotalRejected()) +
          ",\"duplicates\":" + std::to_string(TotalDuplicates()) + "},\"late\":" + std::to_string(late) +
-         ",\"flow_rows\":" + std::to_string(flow_rows) + ",\"input_bytes\":" + std::to_string(input_bytes) +
-         ",\"seconds\":" + std::to_string(seconds) + ",\"peak_rss_bytes\":" + std::to_string(peak_rss_bytes) +
-         "}\n";
+         ",\"late_rows\":" + std::to_string(late_rows) + ",\"rows\":" + std::to_string(rows) +
+         ",\"input_bytes\":" + std::to_string(input_bytes) + ",\"seconds\":" + std::to_string(seconds) +
+         ",\"peak_rss_bytes\":" + std::to_string(peak_rss_bytes) + "}\n";
   return out;
 }
 
@@ -122,35 +122,32 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   const size_t interfaces = Registry::Get().All().size();
   report.by_interface.resize(interfaces);
 
-  // Outputs: one flow_hourly part per shard, written by that shard only.
-  std::vector<std::unique_ptr<storage::CsvWriter>> flow_parts;
-  for (uint32_t s = 0; s < options.shards; ++s) {
-    char name[32];
-    std::snprintf(name, sizeof name, "part-%03u.csv", s);
-    const std::string path = (dir / "tables" / "flow_hourly" / name).string();
-    auto writer = storage::CsvWriter::Open(path, {"platform", "site_id", "hour_start", "source", "entries"});
-    if (!writer.ok()) return writer.status();
-    flow_parts.push_back(std::move(*writer));
-    report.outputs.push_back(path);
+  // Outputs: one part file per table per shard, written by that shard only.
+  std::vector<std::array<std::unique_ptr<storage::CsvWriter>, operators::kTableCount>> parts(options.shards);
+  for (size_t t = 0; t < operators::kTableCount; ++t) {
+    const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
+    for (uint32_t s = 0; s < options.shards; ++s) {
+      char name[32];
+      std::snprintf(name, sizeof name, "part-%03u.csv", s);
+      const std::string path = (dir / "tables" / schema.name / name).string();
+      auto writer = storage::CsvWriter::Open(path, schema.columns);
+      if (!writer.ok()) return writer.status();
+      parts[s][t] = std::move(*writer);
+    }
+    report.outputs.push_back((dir / "tables" / schema.name).string() + "/part-*.csv");
   }
   const std::string dead_letter_path = (dir / "dead-letter.ndjson").string();
   std::FILE* dead_letters = std::fopen(dead_letter_path.c_str(), "wb");
   if (!dead_letters) return Status::Error("cannot create " + dead_letter_path);
 
-  std::vector<operators::Deduplicator*> dedups(options.shards);
+  std::vector<operators::ShardPipeline> pipelines(options.shards);
+  operators::AnalyticsOptions analytics;
+  analytics.dedup.horizon_s = options.dedup_horizon_s;
   OperatorFactory factory = [&](ShardId shard) -> std::unique_ptr<Operator> {
-    std::vector<std::unique_ptr<Operator>> downstream;
-    storage::CsvWriter* out = flow_parts[shard].get();
-    downstream.push_back(std::make_unique<operators::FlowHourly>(
-        operators::DefaultFlowSources(), [out](const operators::FlowRow& row) {
-          const std::string hour = row.hour_start.ToString();
-          const std::string entries = std::to_string(row.entries);
-          out->Row({ingest::PlatformName(row.platform), row.site_id, hour, row.source, entries});
-        }));
-    auto dedup = std::make_unique<operators::Deduplicator>(
-        operators::DedupOptions{.horizon_s = options.dedup_horizon_s}, std::move(downstream));
-    dedups[shard] = dedup.get();
-    return dedup;
+    operators::ShardSinks sinks;
+    for (size_t t = 0; t < operators::kTableCount; ++t) sinks[t] = parts[shard][t].get();
+    pipelines[shard] = operators::MakeShardPipeline(analytics, sinks);
+    return std::move(pipelines[shard].root);
   };
 
   const size_t tokens = 2 * options.threads;
@@ -201,12 +198,13 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
         }));
     engine.Drain();
     for (ShardId s = 0; s < engine.shard_count(); ++s) report.late += engine.stats(s).late;
+    for (const auto& p : pipelines) report.late_rows += p.flow->late_rows();
     // The deduplicators die with the engine: read them now.
     for (size_t id = 0; id < interfaces; ++id) {
       InterfaceCounts& c = report.by_interface[id];
-      for (const auto* d : dedups) {
-        c.duplicates += d->duplicates()[id];
-        c.corrections += d->corrections()[id];
+      for (const auto& p : pipelines) {
+        c.duplicates += p.dedup->duplicates()[id];
+        c.corrections += p.dedup->corrections()[id];
       }
       c.accepted = totals.valid[id] - c.duplicates;
       c.rejected = totals.rejected[id];
@@ -215,10 +213,11 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   std::fclose(dead_letters);
   report.outputs.push_back(dead_letter_path);
   report.rejected_unknown = totals.rejected_unknown;
-  for (auto& part : flow_parts) {
-    report.flow_rows += part->rows();
-    if (Status s = part->Close(); !s.ok()) return s;
-  }
+  for (auto& shard : parts)
+    for (auto& part : shard) {
+      report.rows += part->rows();
+      if (Status st = part->Close(); !st.ok()) return st;
+    }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

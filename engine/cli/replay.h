@@ -32,8 +32,9 @@ struct InterfaceCounts {
 struct ReplayReport {
   std::vector<InterfaceCounts> by_interface;  // by InterfaceId
   uint64_t rejected_unknown = 0;              // lines naming no known interface
-  uint64_t late = 0;
-  uint64_t flow_rows = 0;
+  uint64_t late = 0;                          // records behind their shard's watermark on arrival
+  uint64_t late_rows = 0;                     // flow_hourly rows for hours already emitted
+  uint64_t rows = 0;                          // output rows, all tables
   uint64_t input_bytes = 0;
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "tests/support/records.h"
+#include "tests/support/table_capture.h"
 
 namespace civicflow::operators {
 namespace {
@@ -23,11 +24,14 @@ struct Emitted {
 
 class FlowHourlyTest : public ::testing::Test {
  protected:
-  FlowHourly flow{DefaultFlowSources(), [this](const FlowRow& row) {
-                    rows.push_back({std::string(row.site_id), row.hour_start.ToString(),
-                                    std::string(row.source), row.entries});
-                  }};
-  std::vector<Emitted> rows;
+  // flow_hourly rows without the platform column.
+  std::vector<Emitted> Rows() const {
+    std::vector<Emitted> out;
+    for (const auto& r : capture.rows) out.push_back({r[1], r[2], r[3], std::stoll(r[4])});
+    return out;
+  }
+  testing::TableCapture capture;
+  FlowHourly flow{DefaultFlowSources(), capture};
   RecordSet in;
 };
 
@@ -38,17 +42,17 @@ TEST_F(FlowHourlyTest, CountsParkingEntriesPerLotAndHour) {
   flow.OnBatch(in.Pointers());
   flow.OnWatermark(*ParseDateTime("2026-11-20 19:00:00"));  // 18:00 window closes
   const std::string lot = "c492c59ab3b6eec618f2ba80974110e0";
-  EXPECT_EQ(rows, (std::vector<Emitted>{{lot, "2026-11-20 18:00:00", "parking_enter", 2}}));
+  EXPECT_EQ(Rows(), (std::vector<Emitted>{{lot, "2026-11-20 18:00:00", "parking_enter", 2}}));
   flow.Flush();
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[1], (Emitted{lot, "2026-11-20 19:00:00", "parking_enter", 1}));
+  ASSERT_EQ(Rows().size(), 2u);
+  EXPECT_EQ(Rows()[1], (Emitted{lot, "2026-11-20 19:00:00", "parking_enter", 1}));
 }
 
 TEST_F(FlowHourlyTest, FitnessHourlyStatisticsCoverTheHourBeforeTheirLabel) {
   in.Add(Platform::kFitness, "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 18:00:00", 128));
   flow.OnBatch(in.Pointers());
   flow.Flush();
-  EXPECT_EQ(rows, (std::vector<Emitted>{{"440305001", "2026-11-20 17:00:00", "binocular", 128}}));
+  EXPECT_EQ(Rows(), (std::vector<Emitted>{{"440305001", "2026-11-20 17:00:00", "binocular", 128}}));
 }
 
 TEST_F(FlowHourlyTest, LateRecordsYieldFurtherAdditiveRows) {
@@ -59,10 +63,12 @@ TEST_F(FlowHourlyTest, LateRecordsYieldFurtherAdditiveRows) {
   in.Add(Platform::kParking, "enterRecord", EnterRecord(0xb, "粤B12346", "2026-11-20 18:20:00"));
   flow.OnBatch(in.Pointers());
   flow.OnWatermark(*ParseDateTime("2026-11-20 20:30:00"));
+  const auto rows = Rows();
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].hour, rows[1].hour);
   EXPECT_EQ(rows[0].entries + rows[1].entries, 2);
   EXPECT_EQ(flow.open_windows(), 0u);
+  EXPECT_EQ(flow.late_rows(), 1u);
 }
 
 TEST_F(FlowHourlyTest, IgnoresInterfacesThatAreNotFlowSources) {
@@ -70,13 +76,29 @@ TEST_F(FlowHourlyTest, IgnoresInterfacesThatAreNotFlowSources) {
          R"({"venueId":"000001","state":"0","businessTime":"09:00-21:00"})");
   flow.OnBatch(in.Pointers());
   flow.Flush();
-  EXPECT_TRUE(rows.empty());
+  EXPECT_TRUE(capture.rows.empty());
+}
+
+TEST_F(FlowHourlyTest, CorrectionsReplaceTheOldValueInEveryWindow) {
+  in.Add(Platform::kFitness, "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 18:00:00", 128));
+  flow.OnBatch(in.Pointers());
+  flow.OnWatermark(*ParseDateTime("2026-11-20 19:00:00"));  // 17:00 window emitted: 128
+  in.Clear();
+  in.Add(Platform::kFitness, "syncBinocularFlowData", BinocularFlow("440305001", "2026-11-20 18:00:00", 100));
+  ASSERT_EQ(in.records()[0].dedup_key, in.records()[0].dedup_key);
+  flow.OnCorrection(in.records()[0]);
+  flow.Flush();
+  int64_t total = 0;
+  for (const auto& r : Rows()) total += r.entries;
+  EXPECT_EQ(total, 100) << "128, then a further row of -28";
+  EXPECT_EQ(Rows().back().entries, -28);
 }
 
 TEST(FlowSources, EveryDefaultSourceResolvesAgainstTheRegistry) {
-  EXPECT_NO_THROW(FlowHourly(DefaultFlowSources(), [](const FlowRow&) {}));
+  testing::TableCapture sink;
+  EXPECT_NO_THROW(FlowHourly(DefaultFlowSources(), sink));
   const FlowSource bad[] = {{Platform::kParking, "enterRecord", "x", "noSuchField", ""}};
-  EXPECT_THROW(FlowHourly(bad, [](const FlowRow&) {}), std::logic_error);
+  EXPECT_THROW(FlowHourly(bad, sink), std::logic_error);
 }
 
 }  // namespace

@@ -1,0 +1,32 @@
+#pragma once
+// The output tables of PLATFORMS.md ("What civicflow computes"), their
+// columns in order, in one place. Aggregate tables are additive: the value
+// for a key is the SUM of its rows (late data and corrections add rows,
+// negative ones for retractions).
+#include <array>
+#include <span>
+#include <string_view>
+
+namespace civicflow::operators {
+
+struct TableSchema {
+  std::string_view name;
+  std::span<const std::string_view> columns;
+  std::span<const std::string_view> key;  // the grouping columns; the rest are summed (empty: not additive)
+};
+
+enum class Table : uint8_t {
+  kFlowHourly,
+  kEnergyHourly,
+  kEnergyDaily,
+  kParkingReconciliation,
+  kParkingProblemPlates,
+  kSiteStatus,
+  kTicketSessions,
+  kCommunityPassages,
+};
+inline constexpr size_t kTableCount = 8;
+
+const TableSchema& Schema(Table table);
+
+}  // namespace civicflow::operators
