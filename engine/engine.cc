@@ -12,6 +12,8 @@ Engine::Engine(const EngineOptions& options, ChunkPool& pool, const OperatorFact
       thread_limit_(tbb::global_control::max_allowed_parallelism,
                     options.shards + options.ingest_threads + 1),
       arena_(static_cast<int>(options.shards), /*reserved_for_masters=*/0),
+      queues_done_(options.shards),
+      final_known_(1),
       finished_(options.shards) {
   for (ShardId s = 0; s < options.shards; ++s) {
     auto shard = std::make_unique<Shard>();
@@ -53,7 +55,7 @@ void Engine::Submit(RecordChunk* chunk) {
 
 void Engine::RunShard(Shard& shard) {
   std::vector<const ingest::Record*> records;
-  LocalTime max_event = LocalTime::Min();
+  LocalTime& max_event = shard.max_event;
   ShardStats& stats = shard.stats;
   for (;;) {
     Batch batch;
@@ -76,6 +78,12 @@ void Engine::RunShard(Shard& shard) {
     }
     if (batch.chunk->holders.fetch_sub(1, std::memory_order_acq_rel) == 1) pool_.Release(batch.chunk);
   }
+  queues_done_.count_down();
+  final_known_.wait();
+  if (final_watermark_ > stats.watermark) {
+    stats.watermark = final_watermark_;
+    shard.root->OnWatermark(final_watermark_);
+  }
   shard.root->Flush();
 }
 
@@ -83,6 +91,11 @@ void Engine::Drain() {
   if (drained_) return;
   drained_ = true;
   for (auto& shard : shards_) shard->queue.push(Batch{});
+  queues_done_.wait();
+  LocalTime latest = LocalTime::Min();
+  for (const auto& shard : shards_) latest = std::max(latest, shard->max_event);
+  if (latest != LocalTime::Min()) final_watermark_ = latest - options_.allowed_lateness_s;
+  final_known_.count_down();
   finished_.wait();
 }
 

@@ -47,8 +47,10 @@ class Engine {
   // shard that received records has processed them.
   void Submit(RecordChunk* chunk);
 
-  // Ends input: shards finish their queues, flush their operators, and stop.
-  // Idempotent.
+  // Ends input: shards finish their queues; then every shard gets the same
+  // final watermark (the latest event time over all shards − allowed
+  // lateness), so end-of-input results do not depend on the shard count;
+  // then operators flush and shards stop. Idempotent.
   void Drain();
 
   uint32_t shard_count() const { return static_cast<uint32_t>(shards_.size()); }
@@ -65,6 +67,7 @@ class Engine {
     std::unique_ptr<Operator> root;
     tbb::concurrent_bounded_queue<Batch> queue;
     ShardStats stats;
+    LocalTime max_event = LocalTime::Min();
   };
   void RunShard(Shard& shard);
 
@@ -73,6 +76,9 @@ class Engine {
   tbb::global_control thread_limit_;
   std::vector<std::unique_ptr<Shard>> shards_;
   tbb::task_arena arena_;
+  std::latch queues_done_;  // every shard has consumed its queue
+  std::latch final_known_;  // final_watermark_ is set
+  LocalTime final_watermark_ = LocalTime::Min();
   std::latch finished_;
   bool drained_ = false;
 };

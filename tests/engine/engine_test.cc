@@ -108,6 +108,24 @@ TEST(Engine, WatermarkTrailsMaxEventTimeByAllowedLatenessAndCountsLateRecords) {
   EXPECT_EQ(engine.stats(0).watermark.seconds, 1100);
 }
 
+TEST(Engine, EveryShardEndsWithTheSameFinalWatermark) {
+  ChunkPool pool(2);
+  std::vector<Probe> probes(2);
+  EngineOptions options;
+  options.shards = 2;
+  options.allowed_lateness_s = 100;
+  Engine engine(options, pool, [&](ShardId s) { return std::make_unique<ProbeOperator>(probes[s]); });
+  RecordChunk* chunk = pool.Acquire();
+  Fill(*chunk, 0, 40, 1000);  // event times 1000..1039 spread over both shards
+  engine.Submit(chunk);
+  engine.Drain();
+  for (auto& p : probes) {
+    ASSERT_FALSE(p.watermarks.empty());
+    EXPECT_EQ(p.watermarks.back(), 1039 - 100);
+  }
+  EXPECT_EQ(engine.stats(0).watermark, engine.stats(1).watermark);
+}
+
 TEST(Engine, FullShardQueueBlocksIngestInsteadOfGrowingMemory) {
   ChunkPool pool(8);
   Probe probe;
