@@ -1,6 +1,6 @@
 // civicflow: one binary, clear subcommands.
 //   civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]
-//                    [--dedup-horizon SECONDS] FILE...
+//                    [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kUsage =
     "usage:\n"
     "  civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]\n"
-    "                   [--dedup-horizon SECONDS] FILE...\n"
+    "                   [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...\n"
     "      Validates and processes archive files (NDJSON, one upload per line), flushes every\n"
     "      window, prints per-interface accepted / rejected / duplicate counts.\n";
 
@@ -53,10 +53,12 @@ int Replay(int argc, char** argv) {
       if (!value(v) || !ParseNumber(v, n) || n == 0 || n > 256)
         return Usage(std::string(arg) + " needs 1..256");
       (arg == "--shards" ? options.shards : options.threads) = n;
-    } else if (arg == "--lateness" || arg == "--dedup-horizon") {
+    } else if (arg == "--lateness" || arg == "--dedup-horizon" || arg == "--reconcile-grace") {
       int64_t s = 0;
       if (!value(v) || !ParseNumber(v, s) || s < 0) return Usage(std::string(arg) + " needs seconds >= 0");
-      (arg == "--lateness" ? options.allowed_lateness_s : options.dedup_horizon_s) = s;
+      (arg == "--lateness"        ? options.allowed_lateness_s
+       : arg == "--dedup-horizon" ? options.dedup_horizon_s
+                                  : options.reconcile_grace_s) = s;
     } else if (arg.starts_with("--")) {
       return Usage("unknown option " + std::string(arg));
     } else {
@@ -72,11 +74,13 @@ int Replay(int argc, char** argv) {
     return 1;
   }
   std::printf("%s", report->Table().c_str());
-  std::printf(
-      "\n%.2f s, %.1f MB/s, %.0f records/s, late %llu, peak memory %.0f MB\n", report->seconds,
-      report->input_bytes / 1e6 / report->seconds,
-      (report->TotalAccepted() + report->TotalDuplicates() + report->TotalRejected()) / report->seconds,
-      static_cast<unsigned long long>(report->late), report->peak_rss_bytes / 1e6);
+  const double records =
+      static_cast<double>(report->TotalAccepted() + report->TotalDuplicates() + report->TotalRejected());
+  std::printf("\n%.2f s, %.1f MB/s, %.0f records/s, late records %llu, late rows %llu, peak memory %.0f MB\n",
+              report->seconds, static_cast<double>(report->input_bytes) / 1e6 / report->seconds,
+              records / report->seconds, static_cast<unsigned long long>(report->late),
+              static_cast<unsigned long long>(report->late_rows),
+              static_cast<double>(report->peak_rss_bytes) / 1e6);
   std::printf("outputs:\n");
   for (const std::string& path : report->outputs) std::printf("  %s\n", path.c_str());
   return 0;

@@ -143,6 +143,7 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   std::vector<operators::ShardPipeline> pipelines(options.shards);
   operators::AnalyticsOptions analytics;
   analytics.dedup.horizon_s = options.dedup_horizon_s;
+  analytics.reconcile_grace_s = options.reconcile_grace_s;
   OperatorFactory factory = [&](ShardId shard) -> std::unique_ptr<Operator> {
     operators::ShardSinks sinks;
     for (size_t t = 0; t < operators::kTableCount; ++t) sinks[t] = parts[shard][t].get();

@@ -19,6 +19,8 @@ struct ReplayOptions {
   uint32_t threads = 2;  // parse threads
   int64_t allowed_lateness_s = 3600;
   int64_t dedup_horizon_s = 48 * 3600;
+  int64_t reconcile_grace_s =
+      600;  // parking plate lists wait for the lot's watermark to pass list time + this
   size_t block_bytes = 4 << 20;
 };
 
