@@ -3,7 +3,6 @@
 #include <sys/resource.h>
 #include <tbb/parallel_pipeline.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,7 +13,7 @@
 #include "ingest/archive/archive_parser.h"
 #include "ingest/archive/archive_reader.h"
 #include "operators/shard_pipeline.h"
-#include "storage/csv_writer.h"
+#include "storage/csv_table_parts.h"
 
 namespace civicflow {
 namespace {
@@ -122,20 +121,14 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   const size_t interfaces = Registry::Get().All().size();
   report.by_interface.resize(interfaces);
 
-  // Outputs: one part file per table per shard, written by that shard only.
-  std::vector<std::array<std::unique_ptr<storage::CsvWriter>, operators::kTableCount>> parts(options.shards);
+  std::vector<storage::TableColumns> tables;
   for (size_t t = 0; t < operators::kTableCount; ++t) {
     const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
-    for (uint32_t s = 0; s < options.shards; ++s) {
-      char name[32];
-      std::snprintf(name, sizeof name, "part-%03u.csv", s);
-      const std::string path = (dir / "tables" / schema.name / name).string();
-      auto writer = storage::CsvWriter::Open(path, schema.columns);
-      if (!writer.ok()) return writer.status();
-      parts[s][t] = std::move(*writer);
-    }
-    report.outputs.push_back((dir / "tables" / schema.name).string() + "/part-*.csv");
+    tables.push_back({schema.name, schema.columns});
   }
+  auto parts = storage::CsvTableParts::Open(dir, tables, options.shards);
+  if (!parts.ok()) return parts.status();
+  report.outputs = parts->patterns();
   const std::string dead_letter_path = (dir / "dead-letter.ndjson").string();
   std::FILE* dead_letters = std::fopen(dead_letter_path.c_str(), "wb");
   if (!dead_letters) return Status::Error("cannot create " + dead_letter_path);
@@ -146,7 +139,7 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   analytics.reconcile_grace_s = options.reconcile_grace_s;
   OperatorFactory factory = [&](ShardId shard) -> std::unique_ptr<Operator> {
     operators::ShardSinks sinks;
-    for (size_t t = 0; t < operators::kTableCount; ++t) sinks[t] = parts[shard][t].get();
+    for (size_t t = 0; t < operators::kTableCount; ++t) sinks[t] = parts->Sink(shard, t);
     pipelines[shard] = operators::MakeShardPipeline(analytics, sinks);
     return std::move(pipelines[shard].root);
   };
@@ -214,11 +207,9 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   std::fclose(dead_letters);
   report.outputs.push_back(dead_letter_path);
   report.rejected_unknown = totals.rejected_unknown;
-  for (auto& shard : parts)
-    for (auto& part : shard) {
-      report.rows += part->rows();
-      if (Status st = part->Close(); !st.ok()) return st;
-    }
+  auto rows = parts->Close();
+  if (!rows.ok()) return rows.status();
+  report.rows = *rows;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
