@@ -72,13 +72,15 @@ inline RowBuilder& RowBuilder::Fixed(int64_t v, int64_t scale) {
   char buf[24];
   text_.append(buf, std::to_chars(buf, buf + sizeof buf, whole).ptr);
   if (frac) {
-    char digits[24];
-    int n = 0;
-    for (uint64_t s = static_cast<uint64_t>(scale); s > 1; s /= 10) ++n;
-    std::snprintf(digits, sizeof digits, ".%0*llu", n, static_cast<unsigned long long>(frac));
-    std::string_view d(digits);
-    while (d.back() == '0') d.remove_suffix(1);
-    text_ += d;
+    // Digits by hand: snprintf("%0*llu") trips -Wformat-truncation (-Werror) once inlined.
+    char digits[24] = {'.'};
+    int n = 0;  // decimals of `scale`; an int64_t power of ten has at most 18
+    for (uint64_t s = static_cast<uint64_t>(scale); s > 1 && n < 18; s /= 10) ++n;
+    uint64_t rest = frac;
+    for (int i = n; i > 0; --i, rest /= 10) digits[i] = static_cast<char>('0' + rest % 10);
+    int len = n + 1;
+    while (digits[len - 1] == '0') --len;  // frac != 0: stops at a nonzero digit
+    text_.append(digits, static_cast<size_t>(len));
   }
   return End();
 }
