@@ -1,0 +1,173 @@
+#include "operators/community_passages.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "ingest/registry/record_parser.h"
+
+namespace civicflow::operators {
+namespace {
+
+using ingest::Platform;
+
+int FieldOf(const ingest::InterfaceSpec& spec, std::string_view name) {
+  const int index = ingest::FlatFieldIndex(spec, name);
+  if (index < 0)
+    throw std::logic_error("community_passages reads " + std::string(spec.name) + "." + std::string(name) +
+                           ", which the registry lacks");
+  return index;
+}
+
+uint64_t RegistrationKey(uint32_t community, uint32_t plate) {
+  return (static_cast<uint64_t>(community) + 1) << 32 | plate;  // never 0
+}
+
+}  // namespace
+
+CommunityPassages::CommunityPassages(TableSink& sink, int64_t horizon_s)
+    : sink_(sink), horizon_s_(horizon_s), routes_(ingest::Registry::Get().All().size()) {
+  Resolve("stk/rytxjl", Kind::kPerson);
+  Resolve("stk/cltxjl", Kind::kVehicle);
+  Resolve("stk/zpjl", Kind::kFace);
+  Resolve("clxx", Kind::kRegistration);
+}
+
+void CommunityPassages::Resolve(std::string_view interface, Kind kind) {
+  const auto& registry = ingest::Registry::Get();
+  const ingest::InterfaceSpec* spec = registry.Find(Platform::kCommunity, interface);
+  if (!spec) throw std::logic_error("community_passages reads unknown interface " + std::string(interface));
+  Route& route = routes_[registry.IdOf(*spec)];
+  route.kind = kind;
+  switch (kind) {
+    case Kind::kPerson:
+      route.area = FieldOf(*spec, "areaNo");
+      route.entrance = FieldOf(*spec, "accessControlNo");
+      break;
+    case Kind::kVehicle:
+      route.area = FieldOf(*spec, "areaNo");
+      route.entrance = FieldOf(*spec, "gateNo");
+      route.plate = FieldOf(*spec, "carNo");
+      break;
+    case Kind::kFace:
+      route.area = FieldOf(*spec, "areaNo");
+      route.entrance = FieldOf(*spec, "snapNo");
+      break;
+    case Kind::kRegistration:
+      route.area = FieldOf(*spec, "xqbm");
+      route.plate = FieldOf(*spec, "cphm");
+      break;
+    case Kind::kNone:
+      break;
+  }
+}
+
+bool CommunityPassages::Registered(uint32_t community, std::string_view plate) {
+  const uint32_t index = plates_.Find(plate);  // a plate never registered anywhere is not interned
+  return index != TextInterner::kNone && registered_.Find(RegistrationKey(community, index)) != nullptr;
+}
+
+void CommunityPassages::Register(const ingest::Record& r, const Route& route) {
+  const std::string_view community = r[route.area].AsText(), plate = r[route.plate].AsText();
+  if (community.empty() || plate.empty()) return;
+  // Registrations have no event time and never expire: hour 0 is only a stamp.
+  registered_.FindOrInsert(RegistrationKey(communities_.Intern(community), plates_.Intern(plate)), 0);
+}
+
+bool CommunityPassages::ContributionOf(const ingest::Record& r, Contribution& out) {
+  const Route& route = routes_[r.interface];
+  if (route.kind == Kind::kNone || route.kind == Kind::kRegistration || r.event_time == LocalTime::Min())
+    return false;
+  const std::string_view community = r[route.area].AsText(), entrance = r[route.entrance].AsText();
+  if (community.empty() || entrance.empty()) return false;
+  const uint32_t community_index = communities_.Intern(community);
+  out.window = static_cast<uint64_t>(community_index) << 32 | entrances_.Intern(entrance);
+  out.hour = ingest::HourStart(ingest::Registry::Get().At(r.interface), r.event_time).seconds;
+  out.kind = route.kind;
+  out.unregistered = route.kind == Kind::kVehicle && !Registered(community_index, r[route.plate].AsText());
+  return true;
+}
+
+void CommunityPassages::Add(const Contribution& c, int64_t sign) {
+  Counts& counts = windows_[c.hour][c.window];
+  switch (c.kind) {
+    case Kind::kPerson:
+      counts.person += sign;
+      break;
+    case Kind::kVehicle:
+      counts.vehicle += sign;
+      counts.unregistered += sign * c.unregistered;
+      break;
+    case Kind::kFace:
+      counts.face += sign;
+      break;
+    case Kind::kRegistration:
+    case Kind::kNone:
+      break;
+  }
+}
+
+void CommunityPassages::OnBatch(std::span<const ingest::Record* const> records) {
+  // One pass in arrival order: a registration counts for the passages after it only.
+  for (const ingest::Record* r : records) {
+    const Route& route = routes_[r->interface];
+    if (route.kind == Kind::kRegistration) {
+      Register(*r, route);
+      continue;
+    }
+    Contribution c;
+    if (!ContributionOf(*r, c)) continue;
+    Add(c, +1);
+    if (r->dedup_key) *contributions_.FindOrInsert(r->dedup_key, c.hour).first = c;
+  }
+}
+
+void CommunityPassages::OnCorrection(const ingest::Record& r) {
+  // The corrected passage is judged as a record arriving now: a plate registered in
+  // between turns it from unregistered to registered.
+  Contribution now;
+  if (!ContributionOf(r, now)) return;
+  auto [before, inserted] = contributions_.FindOrInsert(r.dedup_key, now.hour);
+  if (!inserted) Add(*before, -1);
+  Add(now, +1);
+  *before = now;
+}
+
+void CommunityPassages::EmitThrough(int64_t hour_end_limit) {
+  while (!windows_.empty() && windows_.begin()->first + LocalTime::kHour <= hour_end_limit) {
+    const auto& [hour, windows] = *windows_.begin();
+    const bool late = hour + LocalTime::kHour <= emitted_through_;
+    for (const auto& [window, c] : windows) {
+      if (c.Zero()) continue;  // a correction that changed nothing here
+      row_.Clear()
+          .Text(communities_.Name(static_cast<uint32_t>(window >> 32)))
+          .Text(entrances_.Name(static_cast<uint32_t>(window)))
+          .Time(LocalTime{hour})
+          .Int(c.person)
+          .Int(c.vehicle)
+          .Int(c.face)
+          .Int(c.unregistered)
+          .EmitTo(sink_);
+      late_rows_ += late;
+    }
+    windows_.erase(windows_.begin());
+  }
+  emitted_through_ = std::max(emitted_through_, hour_end_limit);
+}
+
+void CommunityPassages::OnWatermark(LocalTime watermark) {
+  EmitThrough(watermark.seconds);
+  if (watermark.seconds - last_sweep_ >= 6 * LocalTime::kHour) {
+    last_sweep_ = watermark.seconds;
+    contributions_.ExpireBefore((watermark - horizon_s_).FloorHour().seconds);
+  }
+}
+
+void CommunityPassages::Flush() { EmitThrough(INT64_MAX); }
+
+size_t CommunityPassages::open_windows() const {
+  size_t n = 0;
+  for (const auto& [hour, windows] : windows_) n += windows.size();
+  return n;
+}
+
+}  // namespace civicflow::operators
