@@ -442,7 +442,7 @@ void ParkingGenerator::GenerateHour(int64_t hour_s, Emitter& out) {
       r.iface = heartbeat_id_;
       r.send_ms = r.ts_ms = LocalTime{t}.ToEpochMillis() + rng_.Between(0, 999);
       std::string text;
-      JsonObject(text).DateTime("requestTime", t);
+      JsonObject(text).DateTime("requestTime", t).Str("parkCode", lot.code);
       r.objects.push_back(std::move(text));
       out.Submit(std::move(r));
     }

@@ -24,6 +24,13 @@ constexpr FieldSpec kLoginFields[] = {
 constexpr FieldSpec kHeartBeatsFields[] = {
     // Type column says String; the example is "2024-01-01 23:59:00".
     {.name = "requestTime", .type = FieldType::kDateTime, .presence = Presence::kMandatory},
+    // Not in the spec: the lot is known from the access token. Filled by civicflow from the
+    // authenticated session; archives carry it.
+    {.name = "parkCode",
+     .type = FieldType::kString,
+     .presence = Presence::kConditional,
+     .max_length = 32,
+     .format = Format::kHex32},
 };
 
 // Table 7 停车场（库）经营信息.
@@ -315,6 +322,7 @@ constexpr InterfaceSpec kInterfaces[] = {
      .title = "心跳",
      .direction = Direction::kAuth,
      .fields = kHeartBeatsFields,
+     .partition_key = "parkCode",
      .event_time = "requestTime"},
     {.platform = Platform::kParking,
      .name = "parkInfo",

@@ -1,0 +1,149 @@
+#include "operators/replenish_query.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/base/local_time.h"
+
+namespace civicflow::operators {
+namespace {
+
+namespace fs = std::filesystem;
+
+// RFC 4180 records of `text`, as CsvWriter writes them: quoted cells may hold
+// commas, doubled quotes and line breaks. Returns false on an unterminated quote.
+bool ParseCsv(std::string_view text, std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::string> row;
+  std::string cell;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c != '"') {
+        cell += c;
+      } else if (i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else {
+        quoted = false;
+      }
+      continue;
+    }
+    any = true;
+    if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      row.push_back(std::move(cell));
+      cell.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+      any = false;
+    } else {
+      cell += c;
+    }
+  }
+  if (quoted) return false;
+  if (any) {  // last line without a line break
+    row.push_back(std::move(cell));
+    rows.push_back(std::move(row));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string ProblemPlateIndex::Key(std::string_view park_code, std::string_view date) {
+  std::string key;
+  key.reserve(park_code.size() + 1 + date.size());
+  key.append(park_code).append(1, ' ').append(date);
+  return key;
+}
+
+void ProblemPlateIndex::Add(std::string_view park_code, std::string_view date, std::string_view plate_no,
+                            std::string_view problem) {
+  std::vector<std::string>& problems = by_lot_date_[Key(park_code, date)][std::string(plate_no)];
+  const auto at = std::lower_bound(problems.begin(), problems.end(), problem);
+  if (at == problems.end() || *at != problem) problems.insert(at, std::string(problem));
+}
+
+Result<ProblemPlateIndex> ProblemPlateIndex::LoadFromDir(const std::string& dir) {
+  const fs::path table = fs::path(dir) / "tables" / "parking_problem_plates";
+  std::error_code ec;
+  if (!fs::is_directory(table, ec))
+    return Status::Error("no parking_problem_plates table in " + table.string());
+  std::vector<fs::path> parts;
+  for (const auto& entry : fs::directory_iterator(table, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.starts_with("part-") && name.ends_with(".csv"))
+      parts.push_back(entry.path());
+  }
+  if (ec) return Status::Error("cannot list " + table.string() + ": " + ec.message());
+  std::sort(parts.begin(), parts.end());
+
+  ProblemPlateIndex index;
+  std::vector<std::vector<std::string>> rows;
+  for (const fs::path& part : parts) {
+    std::ifstream in(part, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) return Status::Error("cannot read " + part.string());
+    rows.clear();
+    if (!ParseCsv(text.str(), rows)) return Status::Error(part.string() + ": unterminated quote");
+    if (rows.empty()) continue;
+    const std::vector<std::string>& header = rows[0];
+    auto column = [&header](std::string_view name) {
+      const auto it = std::find(header.begin(), header.end(), name);
+      return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+    };
+    const int park = column("park_code"), date = column("date"), plate = column("plate_no"),
+              problem = column("problem");
+    if (park < 0 || date < 0 || plate < 0 || problem < 0)
+      return Status::Error(part.string() + ": header lacks park_code, date, plate_no or problem");
+    for (size_t r = 1; r < rows.size(); ++r) {
+      const std::vector<std::string>& row = rows[r];
+      if (row.size() != header.size())
+        return Status::Error(part.string() + ": row " + std::to_string(r + 1) + " has " +
+                             std::to_string(row.size()) + " cells, the header " +
+                             std::to_string(header.size()));
+      index.Add(row[park], row[date], row[plate], row[problem]);
+    }
+  }
+  return index;
+}
+
+ReplenishPage ProblemPlateIndex::Page(std::string_view park_code, std::string_view date, int64_t current_page,
+                                      int64_t page_size) const {
+  ReplenishPage page;
+  if (page_size < 1 || page_size > kMaxPageSize || current_page < 1 || park_code.empty() ||
+      !ParseDate(date)) {
+    page.code = kBadParameters;
+    return page;
+  }
+  const auto found = by_lot_date_.find(Key(park_code, date));
+  if (found != by_lot_date_.end()) page.total = static_cast<int64_t>(found->second.size());
+  const int64_t pages = std::max<int64_t>(1, (page.total + page_size - 1) / page_size);
+  if (current_page > pages) {
+    page.code = kNoSuchPage;
+    return page;
+  }
+  page.code = kOk;
+  if (found == by_lot_date_.end()) return page;
+  auto it = std::next(found->second.begin(), (current_page - 1) * page_size);
+  for (int64_t n = 0; n < page_size && it != found->second.end(); ++n, ++it)
+    page.plates.push_back({it->first, it->second});
+  return page;
+}
+
+size_t ProblemPlateIndex::plates() const {
+  size_t n = 0;
+  for (const auto& [key, plates] : by_lot_date_) n += plates.size();
+  return n;
+}
+
+}  // namespace civicflow::operators

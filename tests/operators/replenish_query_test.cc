@@ -1,0 +1,166 @@
+#include "operators/replenish_query.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "operators/parking_reconciler.h"
+#include "operators/tables.h"
+#include "storage/csv_writer.h"
+#include "tests/support/records.h"
+#include "tests/support/table_capture.h"
+
+namespace civicflow::operators {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kLot = "c492c59ab3b6eec618f2ba80974110e0";
+constexpr std::string_view kDay = "2026-11-20";
+
+std::string Plate(int i) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%05d", i);
+  return "粤B" + std::string(text);
+}
+
+std::vector<std::string> PlatesOf(const ReplenishPage& page) {
+  std::vector<std::string> out;
+  for (const ProblemPlate& p : page.plates) out.push_back(p.plate_no);
+  return out;
+}
+
+// `n` plates with a problem for kLot on kDay, added in reverse order.
+ProblemPlateIndex IndexOf(int n) {
+  ProblemPlateIndex index;
+  for (int i = n; i >= 1; --i) index.Add(kLot, kDay, Plate(i), "missing_exit");
+  return index;
+}
+
+TEST(ReplenishQueryTest, PagesAreSortedByPlate) {
+  const ProblemPlateIndex index = IndexOf(5);
+  const ReplenishPage first = index.Page(kLot, kDay, 1, 2);
+  EXPECT_EQ(first.code, ProblemPlateIndex::kOk);
+  EXPECT_EQ(first.total, 5);
+  EXPECT_EQ(PlatesOf(first), (std::vector<std::string>{Plate(1), Plate(2)}));
+  EXPECT_EQ(PlatesOf(index.Page(kLot, kDay, 2, 2)), (std::vector<std::string>{Plate(3), Plate(4)}));
+  const ReplenishPage last = index.Page(kLot, kDay, 3, 2);  // a partial last page
+  EXPECT_EQ(last.code, ProblemPlateIndex::kOk);
+  EXPECT_EQ(PlatesOf(last), (std::vector<std::string>{Plate(5)}));
+}
+
+TEST(ReplenishQueryTest, APagePastTheLastIsNoSuchPage) {
+  const ProblemPlateIndex index = IndexOf(4);
+  EXPECT_EQ(index.Page(kLot, kDay, 2, 2).code, ProblemPlateIndex::kOk);  // exactly full pages
+  const ReplenishPage past = index.Page(kLot, kDay, 3, 2);
+  EXPECT_EQ(past.code, ProblemPlateIndex::kNoSuchPage);
+  EXPECT_EQ(past.total, 4);
+  EXPECT_TRUE(past.plates.empty());
+  EXPECT_EQ(index.Page(kLot, kDay, 1, 50).plates.size(), 4u);
+  EXPECT_EQ(index.Page(kLot, kDay, 2, 50).code, ProblemPlateIndex::kNoSuchPage);
+}
+
+TEST(ReplenishQueryTest, AnEmptyResultHasOneEmptyPage) {
+  const ProblemPlateIndex index = IndexOf(3);
+  for (std::string_view date : {std::string_view("2026-11-21"), kDay}) {
+    const std::string_view lot = date == kDay ? std::string_view("0123456789abcdef0123456789abcdef") : kLot;
+    const ReplenishPage page = index.Page(lot, date, 1, 10);
+    EXPECT_EQ(page.code, ProblemPlateIndex::kOk) << lot << " " << date;
+    EXPECT_EQ(page.total, 0);
+    EXPECT_TRUE(page.plates.empty());
+    EXPECT_EQ(index.Page(lot, date, 2, 10).code, ProblemPlateIndex::kNoSuchPage);
+  }
+}
+
+TEST(ReplenishQueryTest, BadParametersAreCode4) {
+  const ProblemPlateIndex index = IndexOf(3);
+  EXPECT_EQ(index.Page(kLot, kDay, 1, 0).code, ProblemPlateIndex::kBadParameters);
+  EXPECT_EQ(index.Page(kLot, kDay, 1, 51).code, ProblemPlateIndex::kBadParameters);
+  EXPECT_EQ(index.Page(kLot, kDay, 1, -1).code, ProblemPlateIndex::kBadParameters);
+  EXPECT_EQ(index.Page(kLot, kDay, 0, 10).code, ProblemPlateIndex::kBadParameters);
+  EXPECT_EQ(index.Page(kLot, kDay, -3, 10).code, ProblemPlateIndex::kBadParameters);
+  EXPECT_EQ(index.Page(kLot, "2026-11-31", 1, 10).code, ProblemPlateIndex::kBadParameters);
+  EXPECT_EQ(index.Page("", kDay, 1, 10).code, ProblemPlateIndex::kBadParameters);
+  EXPECT_EQ(index.Page(kLot, kDay, 1, 1).code, ProblemPlateIndex::kOk);
+  const ReplenishPage widest = index.Page(kLot, kDay, 1, 50);
+  EXPECT_EQ(widest.code, ProblemPlateIndex::kOk);
+  EXPECT_EQ(widest.plates.size(), 3u);
+}
+
+TEST(ReplenishQueryTest, APlateIsAnsweredOnceWithAllItsProblems) {
+  ProblemPlateIndex index;
+  index.Add(kLot, kDay, Plate(2), "missing_exit");
+  index.Add(kLot, kDay, Plate(1), "missing_exit");
+  index.Add(kLot, kDay, Plate(1), "missing_enter");  // another list of the day
+  index.Add(kLot, kDay, Plate(1), "missing_exit");
+  index.Add(kLot, "2026-11-21", Plate(3), "missing_enter");  // another day
+  const ReplenishPage page = index.Page(kLot, kDay, 1, 10);
+  EXPECT_EQ(page.total, 2);
+  EXPECT_EQ(page.plates, (std::vector<ProblemPlate>{{Plate(1), {"missing_enter", "missing_exit"}},
+                                                    {Plate(2), {"missing_exit"}}}));
+  EXPECT_EQ(index.plates(), 3u);
+}
+
+fs::path TestDir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("civicflow-replenish-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+TEST(ReplenishQueryTest, LoadsTheReconcilersCsvParts) {
+  const fs::path dir = TestDir("parts");
+  const fs::path table = dir / "tables" / "parking_problem_plates";
+  const TableSchema& schema = Schema(Table::kParkingProblemPlates);
+  {
+    // Rows as the reconciler writes them, spread over two shards' part files.
+    auto part0 = storage::CsvWriter::Open((table / "part-000.csv").string(), schema.columns);
+    auto part1 = storage::CsvWriter::Open((table / "part-001.csv").string(), schema.columns);
+    ASSERT_TRUE(part0.ok() && part1.ok());
+    testing::TableCapture unused;
+    ParkingReconciler reconciler(unused, **part0, unused);
+    testing::RecordSet in;
+    in.Add(ingest::Platform::kParking, "parkCarInfo",
+           R"({"parkCode":"c492c59ab3b6eec618f2ba80974110e0","plateNoList":"粤B00001,粤B00002"})",
+           ParseDateTime("2026-11-20 10:00:00")->ToEpochMillis());
+    in.Add(ingest::Platform::kParking, "parkCarInfo",
+           R"({"parkCode":"c492c59ab3b6eec618f2ba80974110e0","plateNoList":"粤B00003"})",
+           ParseDateTime("2026-11-20 11:00:00")->ToEpochMillis());
+    reconciler.OnBatch(in.Pointers());
+    reconciler.Flush();
+    const std::string_view row[] = {kLot, kDay, "粤B\"9,9\"", "missing_enter", "2026-11-20 12:00:00"};
+    (*part1)->Row(row);  // a cell that needs quoting
+    ASSERT_TRUE((*part0)->Close().ok());
+    ASSERT_TRUE((*part1)->Close().ok());
+  }
+  std::ofstream(table / "notes.txt") << "not a part\n";
+  auto index = ProblemPlateIndex::LoadFromDir(dir.string());
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  const ReplenishPage page = index->Page(kLot, kDay, 1, 50);
+  EXPECT_EQ(page.code, ProblemPlateIndex::kOk);
+  EXPECT_EQ(page.plates,
+            (std::vector<ProblemPlate>{{"粤B\"9,9\"", {"missing_enter"}},  // '"' sorts before '0'
+                                       {Plate(1), {"missing_exit"}},
+                                       {Plate(2), {"missing_exit"}},
+                                       {"粤B00003", {"missing_enter"}}}));
+}
+
+TEST(ReplenishQueryTest, LoadFailsWithoutTheTableOrOnAMalformedPart) {
+  const fs::path dir = TestDir("bad");
+  EXPECT_FALSE(ProblemPlateIndex::LoadFromDir(dir.string()).ok());
+  const fs::path table = dir / "tables" / "parking_problem_plates";
+  fs::create_directories(table);
+  auto empty = ProblemPlateIndex::LoadFromDir(dir.string());
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->plates(), 0u);
+  std::ofstream(table / "part-000.csv") << "park_code,date,plate_no,problem,list_time\n" << kLot << ",x\n";
+  EXPECT_FALSE(ProblemPlateIndex::LoadFromDir(dir.string()).ok());
+  std::ofstream(table / "part-000.csv") << "lot,day\n";
+  EXPECT_FALSE(ProblemPlateIndex::LoadFromDir(dir.string()).ok());
+}
+
+}  // namespace
+}  // namespace civicflow::operators
