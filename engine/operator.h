@@ -27,6 +27,9 @@ class Operator {
   virtual void OnWatermark(LocalTime watermark) = 0;
   // End of input: emit everything still open.
   virtual void Flush() = 0;
+  // Rows emitted for windows that had been emitted before (late data,
+  // corrections): the late-data metric. 0 for operators without windows.
+  virtual uint64_t late_rows() const { return 0; }
 };
 
 using OperatorFactory = std::function<std::unique_ptr<Operator>(ShardId)>;

@@ -53,6 +53,12 @@ void Deduplicator::OnWatermark(LocalTime watermark) {
   for (auto& op : downstream_) op->OnWatermark(watermark);
 }
 
+uint64_t Deduplicator::late_rows() const {
+  uint64_t n = 0;
+  for (const auto& op : downstream_) n += op->late_rows();
+  return n;
+}
+
 void Deduplicator::Flush() {
   for (auto& op : downstream_) op->Flush();
 }

@@ -30,6 +30,7 @@ class Deduplicator final : public Operator {
   void OnBatch(std::span<const ingest::Record* const> records) override;
   void OnWatermark(LocalTime watermark) override;
   void Flush() override;
+  uint64_t late_rows() const override;  // of every downstream operator
 
   // Per InterfaceId.
   const std::vector<uint64_t>& duplicates() const { return duplicates_; }

@@ -45,7 +45,7 @@ class FlowHourly final : public Operator {
   void Flush() override;
 
   size_t open_windows() const;
-  uint64_t late_rows() const { return late_rows_; }  // rows for hours emitted before
+  uint64_t late_rows() const override { return late_rows_; }  // rows for hours emitted before
 
  private:
   struct Route {

@@ -23,7 +23,6 @@ using ShardSinks = std::array<TableSink*, kTableCount>;  // by Table
 struct ShardPipeline {
   std::unique_ptr<Operator> root;
   const Deduplicator* dedup = nullptr;
-  const FlowHourly* flow = nullptr;
 };
 
 ShardPipeline MakeShardPipeline(const AnalyticsOptions& options, const ShardSinks& sinks);

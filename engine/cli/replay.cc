@@ -192,7 +192,7 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
         }));
     engine.Drain();
     for (ShardId s = 0; s < engine.shard_count(); ++s) report.late += engine.stats(s).late;
-    for (const auto& p : pipelines) report.late_rows += p.flow->late_rows();
+    for (const auto& p : pipelines) report.late_rows += p.dedup->late_rows();
     // The deduplicators die with the engine: read them now.
     for (size_t id = 0; id < interfaces; ++id) {
       InterfaceCounts& c = report.by_interface[id];
