@@ -134,17 +134,10 @@ uint32_t EnergyTotals::InternSite(std::string_view venue, int64_t province, int6
   if (last_site_ < sites_.size()) {
     const Site& last = sites_[last_site_];
     if (last.province == province && last.city == city && last.district == district &&
-        venue_names_[last.venue] == venue)
+        venues_.Name(last.venue) == venue)
       return last_site_;
   }
-  uint32_t venue_index;
-  if (auto it = venue_index_.find(venue); it != venue_index_.end()) {
-    venue_index = it->second;
-  } else {
-    const std::string& stored = venue_names_.emplace_back(venue);
-    venue_index = static_cast<uint32_t>(venue_names_.size() - 1);
-    venue_index_.emplace(stored, venue_index);
-  }
+  const uint32_t venue_index = venues_.Intern(venue);
   const Site site{venue_index, province, city, district};
   if (auto it = site_index_.find(site); it != site_index_.end()) return last_site_ = it->second;
   sites_.push_back(site);
@@ -211,7 +204,7 @@ void EnergyTotals::EmitThrough(int64_t limit) {
     if (cell.amount == 0 && cell.records == 0) continue;
     const Site& site = sites_[cell.key >> 8];
     row_.Clear()
-        .Text(venue_names_[site.venue])
+        .Text(venues_.Name(site.venue))
         .Int(site.province)
         .Int(site.city)
         .Int(site.district)

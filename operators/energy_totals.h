@@ -25,6 +25,7 @@
 #include "engine/base/table_sink.h"
 #include "engine/operator.h"
 #include "operators/hour_keyed_table.h"
+#include "operators/text_interner.h"
 
 namespace civicflow::operators {
 
@@ -99,7 +100,7 @@ class EnergyTotals final : public Operator {
   };
   // A venue with its region codes: the hourly row's identity apart from hour and kind.
   struct Site {
-    uint32_t venue;  // index into venue_names_
+    uint32_t venue;  // index into venues_
     int64_t province, city, district;
     bool operator==(const Site&) const = default;
   };
@@ -125,8 +126,7 @@ class EnergyTotals final : public Operator {
   int64_t horizon_s_;
   std::vector<Route> routes_;  // by InterfaceId
 
-  std::deque<std::string> venue_names_;  // stable storage behind venue_index_'s keys
-  std::unordered_map<std::string_view, uint32_t> venue_index_;
+  TextInterner venues_;
   std::vector<Site> sites_;
   std::unordered_map<Site, uint32_t, SiteHash> site_index_;
   uint32_t last_site_ = UINT32_MAX;

@@ -45,16 +45,6 @@ FlowHourly::FlowHourly(std::span<const FlowSource> sources, TableSink& sink, int
   }
 }
 
-uint32_t FlowHourly::InternSite(std::string_view site) {
-  // Uploads come in batches from one site: try the last one before hashing.
-  if (last_site_ < site_names_.size() && site_names_[last_site_] == site) return last_site_;
-  if (auto it = site_index_.find(site); it != site_index_.end()) return last_site_ = it->second;
-  const std::string& stored = site_names_.emplace_back(site);
-  const auto index = static_cast<uint32_t>(site_names_.size() - 1);
-  site_index_.emplace(stored, index);
-  return last_site_ = index;
-}
-
 bool FlowHourly::ContributionOf(const ingest::Record& r, Contribution& out) {
   const Route& route = routes_[r.interface];
   if (route.source < 0 || r.event_time == LocalTime::Min()) return false;
@@ -65,7 +55,7 @@ bool FlowHourly::ContributionOf(const ingest::Record& r, Contribution& out) {
     site_text = {digits,
                  static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, site.i).ptr - digits)};
   if (site_text.empty()) return false;
-  out.window = static_cast<uint64_t>(InternSite(site_text)) << 8 | static_cast<uint64_t>(route.source);
+  out.window = static_cast<uint64_t>(sites_.Intern(site_text)) << 8 | static_cast<uint64_t>(route.source);
   out.hour = ingest::HourStart(ingest::Registry::Get().At(r.interface), r.event_time).seconds;
   out.amount = route.count < 0 ? 1 : r[route.count].i;
   return true;
@@ -100,7 +90,7 @@ void FlowHourly::EmitThrough(int64_t hour_end_limit) {
       const FlowSource& source = sources_[key & 0xff];
       row_.Clear()
           .Text(ingest::PlatformName(source.platform))
-          .Text(site_names_[key >> 8])
+          .Text(sites_.Name(static_cast<uint32_t>(key >> 8)))
           .Time(LocalTime{hour})
           .Text(source.source)
           .Int(entries)

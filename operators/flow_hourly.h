@@ -7,7 +7,6 @@
 // row at the next watermark, so SUM(entries) per key is always the total.
 // A correction retracts what its key contributed (a negative delta) and adds
 // its new value. Shard-owned: one thread only.
-#include <deque>
 #include <map>
 #include <span>
 #include <string>
@@ -17,6 +16,7 @@
 #include "engine/base/table_sink.h"
 #include "engine/operator.h"
 #include "operators/hour_keyed_table.h"
+#include "operators/text_interner.h"
 
 namespace civicflow::operators {
 
@@ -61,16 +61,13 @@ class FlowHourly final : public Operator {
   };
   bool ContributionOf(const ingest::Record& r, Contribution& out);
   void Add(const Contribution& c, int64_t sign);
-  uint32_t InternSite(std::string_view site);
   void EmitThrough(int64_t hour_end_limit);
 
   std::vector<FlowSource> sources_;
   TableSink& sink_;
   int64_t horizon_s_;
   std::vector<Route> routes_;  // by InterfaceId
-  std::deque<std::string> site_names_;
-  std::unordered_map<std::string_view, uint32_t> site_index_;
-  uint32_t last_site_ = UINT32_MAX;
+  TextInterner sites_;
   // hour_start → (site index << 8 | source index) → entries
   std::map<int64_t, std::unordered_map<uint64_t, int64_t>> windows_;
   int64_t emitted_through_ = INT64_MIN;  // hours ending at or before this were emitted

@@ -58,11 +58,7 @@ ParkingReconciler::ParkingReconciler(TableSink& reconciliation, TableSink& probl
 }
 
 ParkingReconciler::PlateId ParkingReconciler::InternPlate(Lot& lot, std::string_view plate) {
-  if (auto it = lot.plate_index.find(plate); it != lot.plate_index.end()) return it->second;
-  const std::string& stored = lot.plate_names.emplace_back(plate);
-  const auto id = static_cast<PlateId>(lot.plate_names.size() - 1);
-  lot.plate_index.emplace(stored, id);
-  return id;
+  return lot.plates.Intern(plate);
 }
 
 void ParkingReconciler::ParseList(Lot& lot, std::string_view text, std::vector<PlateId>& out) {
@@ -254,7 +250,7 @@ void ParkingReconciler::Reconcile(Lot& lot, PlateList& list) {
                                             [&](const Event& e) { return e.time_s <= list_s; });
   int64_t tracked = static_cast<int64_t>(list.plates.size());
   if (!baseline) {
-    const size_t n = lot.plate_names.size();
+    const size_t n = lot.plates.size();
     if (in_tracked_.size() < n) {
       in_tracked_.resize(n);
       in_list_.resize(n);
@@ -300,7 +296,7 @@ void ParkingReconciler::Reconcile(Lot& lot, PlateList& list) {
     row_.Int(std::prev(space)->used).Int(std::prev(space)->used - listed);
   row_.Bool(baseline).EmitTo(reconciliation_);
 
-  const auto by_plate = [&lot](PlateId a, PlateId b) { return lot.plate_names[a] < lot.plate_names[b]; };
+  const auto by_plate = [&lot](PlateId a, PlateId b) { return lot.plates.Name(a) < lot.plates.Name(b); };
   for (auto [plates, problem] : {std::pair{&missing_enter_, std::string_view("missing_enter")},
                                  std::pair{&missing_exit_, std::string_view("missing_exit")}}) {
     std::sort(plates->begin(), plates->end(), by_plate);
@@ -308,7 +304,7 @@ void ParkingReconciler::Reconcile(Lot& lot, PlateList& list) {
       row_.Clear()
           .Text(lot_codes_.Name(lot.code))
           .Date(LocalTime{list_s})
-          .Text(lot.plate_names[p])
+          .Text(lot.plates.Name(p))
           .Text(problem)
           .Time(LocalTime{list_s})
           .EmitTo(problem_plates_);
@@ -384,28 +380,23 @@ void ParkingReconciler::Sweep() {
 }
 
 void ParkingReconciler::CompactPlates(Lot& lot) {
-  const size_t n = lot.plate_names.size();
+  const size_t n = lot.plates.size();
   size_t references = lot.tracked.size() + lot.events.size();
   for (const PlateList& l : lot.lists) references += l.plates.size();
   if (n < kCompactAbove || n <= 2 * references) return;
   // Renumber the plates still referenced; the rest (cars long gone) are forgotten.
   constexpr PlateId kDropped = UINT32_MAX;
   std::vector<PlateId> renumber(n, kDropped);
-  std::deque<std::string> names;
+  TextInterner kept{16, 1024};
   const auto keep = [&](PlateId& p) {
-    if (renumber[p] == kDropped) {
-      renumber[p] = static_cast<PlateId>(names.size());
-      names.push_back(std::move(lot.plate_names[p]));
-    }
+    if (renumber[p] == kDropped) renumber[p] = kept.Intern(lot.plates.Name(p));
     p = renumber[p];
   };
   for (PlateId& p : lot.tracked) keep(p);
   for (PlateList& l : lot.lists)
     for (PlateId& p : l.plates) keep(p);
   for (Event& e : lot.events) keep(e.plate);
-  lot.plate_index.clear();
-  lot.plate_names = std::move(names);
-  for (PlateId i = 0; i < lot.plate_names.size(); ++i) lot.plate_index.emplace(lot.plate_names[i], i);
+  lot.plates = std::move(kept);
 }
 
 void ParkingReconciler::Flush() {
@@ -430,7 +421,7 @@ size_t ParkingReconciler::pending_events() const {
 
 size_t ParkingReconciler::interned_plates() const {
   size_t n = 0;
-  for (const Lot& lot : lots_) n += lot.plate_names.size();
+  for (const Lot& lot : lots_) n += lot.plates.size();
   return n;
 }
 

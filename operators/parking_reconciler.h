@@ -107,12 +107,11 @@ class ParkingReconciler final : public Operator {
     int64_t used;
   };
   struct Lot {
-    uint32_t code;                        // index into lot_codes_
-    std::deque<std::string> plate_names;  // PlateId → plate; deque: views stay valid
-    std::unordered_map<std::string_view, PlateId> plate_index;
-    std::vector<Event> events;     // pending, arrival order
-    std::vector<PlateList> lists;  // pending, by list time then arrival
-    std::vector<PlateId> tracked;  // the last reconciled list
+    uint32_t code;                  // index into lot_codes_
+    TextInterner plates{16, 1024};  // PlateId ↔ plate
+    std::vector<Event> events;      // pending, arrival order
+    std::vector<PlateList> lists;   // pending, by list time then arrival
+    std::vector<PlateId> tracked;   // the last reconciled list
     bool has_baseline = false;
     int64_t last_list_s = INT64_MIN;  // the last reconciled list's time
     std::vector<SpaceReport> spaces;  // by time; the newest at or before last_list_s, then later ones

@@ -16,6 +16,8 @@ class Arena {
   explicit Arena(size_t block_size = 1 << 20) : block_size_(block_size) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
+  Arena(Arena&&) = default;  // blocks stay where they are: views into them remain valid
+  Arena& operator=(Arena&&) = default;
 
   // Uninitialised, suitably aligned storage for `n` objects of T.
   template <typename T>
