@@ -33,3 +33,4 @@ clean="$dir/archive-$records-wellformed.ndjson"
 [ -s "$clean" ] || build/tools/datagen/civicflow-datagen --out "$clean" --records "$records" --seed 42 --invalid-rate 0
 build/bench/replay_bench --archive "$clean" --benchmark_repetitions="${REPETITIONS:-3}" \
   --benchmark_report_aggregates_only=true
+build/bench/operators_bench --archive "$clean"

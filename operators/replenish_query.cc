@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/base/local_time.h"
+#include "ingest/archive/archive_parser.h"
 
 namespace civicflow::operators {
 namespace {
@@ -144,6 +145,27 @@ size_t ProblemPlateIndex::plates() const {
   size_t n = 0;
   for (const auto& [key, plates] : by_lot_date_) n += plates.size();
   return n;
+}
+
+std::string ReplenishReply(std::string_view park_code, const ReplenishPage& page, int64_t timestamp_ms) {
+  using ingest::AppendJsonString;
+  std::string out = "{\"code\":\"" + std::to_string(page.code) + "\",\"message\":";
+  AppendJsonString(out, page.code == ProblemPlateIndex::kOk           ? "成功"
+                        : page.code == ProblemPlateIndex::kNoSuchPage ? "页码不存在"
+                                                                      : "参数错误");
+  out += ",\"timestamp\":" + std::to_string(timestamp_ms) + ",\"data\":[";
+  if (page.code == ProblemPlateIndex::kOk) {
+    out += "{\"parkCode\":";
+    AppendJsonString(out, park_code);
+    out += ",\"plateNoList\":[";
+    for (size_t i = 0; i < page.plates.size(); ++i) {
+      if (i) out += ',';
+      AppendJsonString(out, page.plates[i].plate_no);
+    }
+    out += "]}";
+  }
+  out += "]}\n";
+  return out;
 }
 
 }  // namespace civicflow::operators

@@ -63,4 +63,9 @@ class ProblemPlateIndex {
   std::map<std::string, std::map<std::string, std::vector<std::string>>> by_lot_date_;
 };
 
+// The parking platform's reply to replenishCarInfo (spec table 26, codes of
+// appendix A): {"code","message","timestamp","data":[{"parkCode","plateNoList":[...]}]},
+// data empty unless the code is 0. One line, newline-terminated.
+std::string ReplenishReply(std::string_view park_code, const ReplenishPage& page, int64_t timestamp_ms);
+
 }  // namespace civicflow::operators

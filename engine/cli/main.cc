@@ -2,6 +2,7 @@
 //   civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]
 //                    [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "engine/cli/replay.h"
+#include "operators/replenish_query.h"
 
 namespace {
 
@@ -17,7 +19,10 @@ constexpr const char* kUsage =
     "  civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]\n"
     "                   [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...\n"
     "      Validates and processes archive files (NDJSON, one upload per line), flushes every\n"
-    "      window, prints per-interface accepted / rejected / duplicate counts.\n";
+    "      window, prints per-interface accepted / rejected / duplicate counts.\n"
+    "  civicflow replenish --data-dir DIR --park-code CODE --date yyyy-MM-dd [--page N] [--page-size N]\n"
+    "      Answers the parking platform's replenishCarInfo from a replay's parking_problem_plates, in the\n"
+    "      specification's reply format.\n";
 
 int Usage(const std::string& problem) {
   std::fprintf(stderr, "civicflow: %s\n%s", problem.c_str(), kUsage);
@@ -86,12 +91,49 @@ int Replay(int argc, char** argv) {
   return 0;
 }
 
+// replenishCarInfo's reply (parking spec table 26, appendix A codes).
+int Replenish(int argc, char** argv) {
+  std::string data_dir, park_code, date;
+  int64_t page = 1, page_size = 50;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (i + 1 >= argc) return Usage(std::string(arg) + " needs a value");
+    const std::string_view v = argv[++i];
+    if (arg == "--data-dir") {
+      data_dir = v;
+    } else if (arg == "--park-code") {
+      park_code = v;
+    } else if (arg == "--date") {
+      date = v;
+    } else if (arg == "--page" || arg == "--page-size") {
+      if (!ParseNumber(v, arg == "--page" ? page : page_size))
+        return Usage(std::string(arg) + " needs a number");
+    } else {
+      return Usage("unknown option " + std::string(arg));
+    }
+  }
+  if (data_dir.empty()) return Usage("replenish needs --data-dir");
+  auto index = civicflow::operators::ProblemPlateIndex::LoadFromDir(data_dir);
+  if (!index.ok()) {
+    std::fprintf(stderr, "civicflow replenish: %s\n", index.status().message().c_str());
+    return 1;
+  }
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  const std::string out =
+      civicflow::operators::ReplenishReply(park_code, index->Page(park_code, date, page, page_size), now_ms);
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) return Usage("missing subcommand");
   const std::string_view command = argv[1];
   if (command == "replay") return Replay(argc - 2, argv + 2);
+  if (command == "replenish") return Replenish(argc - 2, argv + 2);
   if (command == "--help" || command == "help") {
     std::printf("%s", kUsage);
     return 0;

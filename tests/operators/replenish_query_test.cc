@@ -162,5 +162,17 @@ TEST(ReplenishQueryTest, LoadFailsWithoutTheTableOrOnAMalformedPart) {
   EXPECT_FALSE(ProblemPlateIndex::LoadFromDir(dir.string()).ok());
 }
 
+TEST(ReplenishReply, SpeaksTheParkingSpecsReplyFormat) {
+  ReplenishPage ok{
+      ProblemPlateIndex::kOk, 2, {{"粤B12345", {"missing_enter"}}, {"粤B22222", {"missing_exit"}}}};
+  EXPECT_EQ(ReplenishReply("c492c59ab3b6eec618f2ba80974110e0", ok, 1763632800000),
+            R"({"code":"0","message":"成功","timestamp":1763632800000,"data":[{"parkCode":)"
+            R"("c492c59ab3b6eec618f2ba80974110e0","plateNoList":["粤B12345","粤B22222"]}]})"
+            "\n");
+  ReplenishPage past{ProblemPlateIndex::kNoSuchPage, 2, {}};
+  EXPECT_EQ(ReplenishReply("p", past, 1), R"({"code":"1107","message":"页码不存在","timestamp":1,"data":[]})"
+                                          "\n");
+}
+
 }  // namespace
 }  // namespace civicflow::operators
