@@ -4,19 +4,12 @@
 #include <string>
 
 #include "ingest/registry/record_parser.h"
+#include "operators/registry_lookup.h"
 
 namespace civicflow::operators {
 namespace {
 
 using ingest::Platform;
-
-int FieldOf(const ingest::InterfaceSpec& spec, std::string_view name) {
-  const int index = ingest::FlatFieldIndex(spec, name);
-  if (index < 0)
-    throw std::logic_error("community_passages reads " + std::string(spec.name) + "." + std::string(name) +
-                           ", which the registry lacks");
-  return index;
-}
 
 uint64_t RegistrationKey(uint32_t community, uint32_t plate) {
   return (static_cast<uint64_t>(community) + 1) << 32 | plate;  // never 0
@@ -33,28 +26,26 @@ CommunityPassages::CommunityPassages(TableSink& sink, int64_t horizon_s)
 }
 
 void CommunityPassages::Resolve(std::string_view interface, Kind kind) {
-  const auto& registry = ingest::Registry::Get();
-  const ingest::InterfaceSpec* spec = registry.Find(Platform::kCommunity, interface);
-  if (!spec) throw std::logic_error("community_passages reads unknown interface " + std::string(interface));
-  Route& route = routes_[registry.IdOf(*spec)];
+  const ingest::InterfaceSpec& spec = InterfaceOrThrow(Platform::kCommunity, interface);
+  Route& route = routes_[ingest::Registry::Get().IdOf(spec)];
   route.kind = kind;
   switch (kind) {
     case Kind::kPerson:
-      route.area = FieldOf(*spec, "areaNo");
-      route.entrance = FieldOf(*spec, "accessControlNo");
+      route.area = FieldOrThrow(spec, "areaNo");
+      route.entrance = FieldOrThrow(spec, "accessControlNo");
       break;
     case Kind::kVehicle:
-      route.area = FieldOf(*spec, "areaNo");
-      route.entrance = FieldOf(*spec, "gateNo");
-      route.plate = FieldOf(*spec, "carNo");
+      route.area = FieldOrThrow(spec, "areaNo");
+      route.entrance = FieldOrThrow(spec, "gateNo");
+      route.plate = FieldOrThrow(spec, "carNo");
       break;
     case Kind::kFace:
-      route.area = FieldOf(*spec, "areaNo");
-      route.entrance = FieldOf(*spec, "snapNo");
+      route.area = FieldOrThrow(spec, "areaNo");
+      route.entrance = FieldOrThrow(spec, "snapNo");
       break;
     case Kind::kRegistration:
-      route.area = FieldOf(*spec, "xqbm");
-      route.plate = FieldOf(*spec, "cphm");
+      route.area = FieldOrThrow(spec, "xqbm");
+      route.plate = FieldOrThrow(spec, "cphm");
       break;
     case Kind::kNone:
       break;

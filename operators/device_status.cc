@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "operators/registry_lookup.h"
+
 namespace civicflow::operators {
 namespace {
 
@@ -12,15 +14,11 @@ std::string_view StatusName(int8_t status) { return status == 1 ? "online" : sta
 }  // namespace
 
 DeviceStatus::DeviceStatus(TableSink& sink) : sink_(sink) {
-  const auto& registry = ingest::Registry::Get();
-  const ingest::InterfaceSpec* spec = registry.Find(ingest::Platform::kCommunity, "stk/sbzt");
-  if (!spec) throw std::logic_error("device_status reads unknown interface stk/sbzt");
-  interface_ = registry.IdOf(*spec);
-  area_ = ingest::FlatFieldIndex(*spec, "areaNo");
-  device_ = ingest::FlatFieldIndex(*spec, "deviceID");
-  online_ = ingest::FlatFieldIndex(*spec, "isOnLine");
-  if (area_ < 0 || device_ < 0 || online_ < 0)
-    throw std::logic_error("device_status reads a field stk/sbzt lacks");
+  const ingest::InterfaceSpec& spec = InterfaceOrThrow(ingest::Platform::kCommunity, "stk/sbzt");
+  interface_ = ingest::Registry::Get().IdOf(spec);
+  area_ = FieldOrThrow(spec, "areaNo");
+  device_ = FieldOrThrow(spec, "deviceID");
+  online_ = FieldOrThrow(spec, "isOnLine");
 }
 
 void DeviceStatus::Enqueue(const ingest::Record& r) {

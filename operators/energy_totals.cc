@@ -5,6 +5,7 @@
 
 #include "engine/base/hash.h"
 #include "ingest/registry/record_parser.h"
+#include "operators/registry_lookup.h"
 
 namespace civicflow::operators {
 namespace {
@@ -105,11 +106,9 @@ EnergyTotals::EnergyTotals(std::span<const EnergySource> sources, TableSink& hou
       hourly_(LocalTime::kHour),
       daily_(LocalTime::kDay) {
   if (sources_.size() > 256) throw std::logic_error("energy sources exceed the 8-bit source index");
-  const auto& registry = ingest::Registry::Get();
   for (size_t i = 0; i < sources_.size(); ++i) {
     const EnergySource& s = sources_[i];
-    const ingest::InterfaceSpec* spec = registry.Find(ingest::Platform::kFitness, s.interface);
-    if (!spec) throw std::logic_error("energy source names unknown interface " + std::string(s.interface));
+    const ingest::InterfaceSpec* spec = &InterfaceOrThrow(ingest::Platform::kFitness, s.interface);
     // Reading a Value's union as the wrong kind would be silent garbage, so
     // the field types are checked here along with the names.
     auto resolve = [&](std::string_view name, ingest::FieldType type) {
@@ -119,7 +118,7 @@ EnergyTotals::EnergyTotals(std::span<const EnergySource> sources, TableSink& hou
                                std::string(name) + " of the expected type");
       return index;
     };
-    Route& route = routes_[registry.IdOf(*spec)];
+    Route& route = routes_[ingest::Registry::Get().IdOf(*spec)];
     route.source = static_cast<int>(i);
     route.venue = resolve("venueId", ingest::FieldType::kString);
     route.province = resolve("provinceId", ingest::FieldType::kInt);

@@ -1,9 +1,9 @@
 #include "operators/flow_hourly.h"
 
 #include <charconv>
-#include <stdexcept>
 
 #include "ingest/registry/record_parser.h"
+#include "operators/registry_lookup.h"
 
 namespace civicflow::operators {
 
@@ -30,18 +30,13 @@ FlowHourly::FlowHourly(std::span<const FlowSource> sources, TableSink& sink, int
       sink_(sink),
       horizon_s_(horizon_s),
       routes_(ingest::Registry::Get().All().size()) {
-  const auto& registry = ingest::Registry::Get();
   for (size_t i = 0; i < sources_.size(); ++i) {
     const FlowSource& s = sources_[i];
-    const ingest::InterfaceSpec* spec = registry.Find(s.platform, s.interface);
-    if (!spec) throw std::logic_error("flow source names unknown interface " + std::string(s.interface));
-    Route& route = routes_[registry.IdOf(*spec)];
+    const ingest::InterfaceSpec& spec = InterfaceOrThrow(s.platform, s.interface);
+    Route& route = routes_[ingest::Registry::Get().IdOf(spec)];
     route.source = static_cast<int>(i);
-    route.site = ingest::FlatFieldIndex(*spec, s.site_field);
-    route.count = s.count_field.empty() ? -1 : ingest::FlatFieldIndex(*spec, s.count_field);
-    if (route.site < 0 || (!s.count_field.empty() && route.count < 0))
-      throw std::logic_error("flow source " + std::string(s.source) + " names a field " +
-                             std::string(s.interface) + " lacks");
+    route.site = FieldOrThrow(spec, s.site_field);
+    route.count = s.count_field.empty() ? -1 : FieldOrThrow(spec, s.count_field);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "ingest/registry/registry.h"
+#include "operators/registry_lookup.h"
 
 namespace civicflow::operators {
 namespace {
@@ -43,17 +44,12 @@ ParkingReconciler::ParkingReconciler(TableSink& reconciliation, TableSink& probl
       {"parkCarInfo", Kind::kList, "plateNoList"}, {"parkSpaceInfo", Kind::kSpace, "usedStalls"},
       {"heartBeats", Kind::kHeartbeat, ""},
   };
-  const auto& registry = ingest::Registry::Get();
   for (const Source& s : kSources) {
-    const ingest::InterfaceSpec* spec = registry.Find(Platform::kParking, s.interface);
-    if (!spec)
-      throw std::logic_error("parking reconciler reads unknown interface " + std::string(s.interface));
-    Route& route = routes_[registry.IdOf(*spec)];
+    const ingest::InterfaceSpec& spec = InterfaceOrThrow(Platform::kParking, s.interface);
+    Route& route = routes_[ingest::Registry::Get().IdOf(spec)];
     route.kind = s.kind;
-    route.park = ingest::FlatFieldIndex(*spec, "parkCode");
-    route.value = s.value.empty() ? -1 : ingest::FlatFieldIndex(*spec, s.value);
-    if (route.park < 0 || (!s.value.empty() && route.value < 0))
-      throw std::logic_error("parking reconciler reads a field " + std::string(s.interface) + " lacks");
+    route.park = FieldOrThrow(spec, "parkCode");
+    route.value = s.value.empty() ? -1 : FieldOrThrow(spec, s.value);
   }
 }
 

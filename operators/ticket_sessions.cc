@@ -5,19 +5,12 @@
 
 #include "engine/base/hash.h"
 #include "ingest/registry/record_parser.h"
+#include "operators/registry_lookup.h"
 
 namespace civicflow::operators {
 namespace {
 
 using ingest::Platform;
-
-int FieldOf(const ingest::InterfaceSpec& spec, std::string_view name) {
-  const int index = ingest::FlatFieldIndex(spec, name);
-  if (index < 0)
-    throw std::logic_error("ticket_sessions reads " + std::string(spec.name) + "." + std::string(name) +
-                           ", which the registry lacks");
-  return index;
-}
 
 // A nonzero key for HourKeyedTable from a session index and a text of it.
 uint64_t SessionKey(uint32_t session, std::string_view text, uint64_t salt) {
@@ -38,26 +31,24 @@ TicketSessions::TicketSessions(TableSink& sink, int64_t horizon_s)
 }
 
 void TicketSessions::Resolve(std::string_view interface, Kind kind) {
-  const auto& registry = ingest::Registry::Get();
-  const ingest::InterfaceSpec* spec = registry.Find(Platform::kTicketing, interface);
-  if (!spec) throw std::logic_error("ticket_sessions reads unknown interface " + std::string(interface));
-  Route& route = routes_[registry.IdOf(*spec)];
+  const ingest::InterfaceSpec& spec = InterfaceOrThrow(Platform::kTicketing, interface);
+  Route& route = routes_[ingest::Registry::Get().IdOf(spec)];
   route.kind = kind;
-  route.session = FieldOf(*spec, "sessionCode");
+  route.session = FieldOrThrow(spec, "sessionCode");
   switch (kind) {
     case Kind::kOrder:
-      route.amount = FieldOf(*spec, "ticketOrderAmount");
+      route.amount = FieldOrThrow(spec, "ticketOrderAmount");
       break;
     case Kind::kRefund:
-      route.amount = FieldOf(*spec, "refundAmount");
+      route.amount = FieldOrThrow(spec, "refundAmount");
       break;
     case Kind::kCheck:
-      route.ticket = FieldOf(*spec, "ticketId");
+      route.ticket = FieldOrThrow(spec, "ticketId");
       break;
     case Kind::kInventory:
-      route.price = FieldOf(*spec, "priceId");
-      route.available = FieldOf(*spec, "availableInventory");
-      route.unavailable = FieldOf(*spec, "unavailableInventory");
+      route.price = FieldOrThrow(spec, "priceId");
+      route.available = FieldOrThrow(spec, "availableInventory");
+      route.unavailable = FieldOrThrow(spec, "unavailableInventory");
       break;
     case Kind::kNone:
       break;
