@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/base/json_escape.h"
 #include "engine/base/local_time.h"
-#include "ingest/archive/archive_parser.h"
 
 namespace civicflow::operators {
 namespace {
@@ -148,7 +148,6 @@ size_t ProblemPlateIndex::plates() const {
 }
 
 std::string ReplenishReply(std::string_view park_code, const ReplenishPage& page, int64_t timestamp_ms) {
-  using ingest::AppendJsonString;
   std::string out = "{\"code\":\"" + std::to_string(page.code) + "\",\"message\":";
   AppendJsonString(out, page.code == ProblemPlateIndex::kOk           ? "成功"
                         : page.code == ProblemPlateIndex::kNoSuchPage ? "页码不存在"

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "engine/base/json_escape.h"
+
 namespace civicflow::ingest {
 namespace {
 
@@ -42,38 +44,6 @@ std::string IngestCounts::DeadLetterJson(std::string_view file, uint64_t first_l
     out += "}\n";
   }
   return out;
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
 }
 
 void ArchiveParser::ParseBlock(const char* block, size_t length, size_t capacity, RecordChunk& chunk,

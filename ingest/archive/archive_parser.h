@@ -53,7 +53,4 @@ class ArchiveParser {
   simdjson::ondemand::parser parser_;
 };
 
-// Appends `s` as a JSON string literal (quoted, escaped) to `out`.
-void AppendJsonString(std::string& out, std::string_view s);
-
 }  // namespace civicflow::ingest

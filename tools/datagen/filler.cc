@@ -75,7 +75,7 @@ std::string_view PickEnum(Rng& rng, std::string_view allowed) {
 
 std::string Quote(std::string_view text) {
   std::string out = "\"";
-  AppendEscaped(out, text);
+  AppendJsonEscaped(out, text);
   out.push_back('"');
   return out;
 }

@@ -55,34 +55,6 @@ void AppendFixed(std::string& out, int64_t scaled, int decimals) {
   out.append(digits, static_cast<size_t>(decimals));
 }
 
-void AppendEscaped(std::string& out, std::string_view s) {
-  size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + start, i - start);
-    start = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
-      }
-    }
-  }
-  out.append(s.data() + start, s.size() - start);
-}
-
 void AppendDate(std::string& out, int64_t local_seconds) {
   int y, m, d;
   CivilFromDays(FloorDiv(local_seconds, LocalTime::kDay), y, m, d);
@@ -136,7 +108,7 @@ void JsonObject::Key(std::string_view key) {
 JsonObject& JsonObject::Str(std::string_view key, std::string_view value) {
   Key(key);
   out_.push_back('"');
-  AppendEscaped(out_, value);
+  AppendJsonEscaped(out_, value);
   out_.push_back('"');
   return *this;
 }

@@ -8,12 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/base/json_escape.h"
+
 namespace civicflow::datagen {
 
 void AppendInt(std::string& out, int64_t value);
 // `scaled` / 10^decimals with exactly `decimals` digits: (1234, 2) -> "12.34".
 void AppendFixed(std::string& out, int64_t scaled, int decimals);
-void AppendEscaped(std::string& out, std::string_view s);        // without quotes
 void AppendDateTime(std::string& out, int64_t local_seconds);    // yyyy-MM-dd HH:mm:ss
 void AppendDate(std::string& out, int64_t local_seconds);        // yyyy-MM-dd
 void AppendMinute(std::string& out, int64_t local_seconds);      // yyyy-MM-dd HH:mm
