@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_main.h"
 #include "ingest/archive/archive_parser.h"
 #include "ingest/archive/archive_reader.h"
 #include "operators/shard_pipeline.h"
@@ -25,8 +26,6 @@ namespace {
 using civicflow::LocalTime;
 using civicflow::RecordChunk;
 namespace ops = civicflow::operators;
-
-std::string g_archive;
 
 // Resident memory now, in bytes.
 double ResidentBytes() {
@@ -95,7 +94,7 @@ uint64_t Feed(civicflow::Operator& root, const std::vector<std::unique_ptr<Recor
 
 const std::vector<std::unique_ptr<RecordChunk>>& ArchiveChunks() {
   static const auto chunks = [] {
-    auto reader = civicflow::ingest::ArchiveReader::Open(g_archive);
+    auto reader = civicflow::ingest::ArchiveReader::Open(civicflow::bench::ArchivePath());
     if (!reader.ok()) {
       std::fprintf(stderr, "%s\n", reader.status().message().c_str());
       std::exit(2);
@@ -231,20 +230,4 @@ BENCHMARK(VenueState)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--archive") == 0) {
-      g_archive = argv[i + 1];
-      std::memmove(argv + i, argv + i + 2, sizeof(char*) * static_cast<size_t>(argc - i - 2));
-      argc -= 2;
-      break;
-    }
-  if (g_archive.empty()) {
-    std::fprintf(stderr, "usage: operators_bench --archive FILE [benchmark flags]\n");
-    return 2;
-  }
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return civicflow::bench::RunWithArchive(argc, argv, "operators_bench"); }

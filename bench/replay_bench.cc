@@ -17,12 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_main.h"
 #include "engine/cli/replay.h"
 #include "ingest/archive/archive_reader.h"
 
 namespace {
-
-std::string g_archive;
 
 double PeakRssMb() {
   rusage usage{};
@@ -30,35 +29,48 @@ double PeakRssMb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+// Scans the archive with iterate_many in the blocks replay reads, calling
+// `per_upload(document)` for each upload; returns the bytes scanned. A
+// malformed upload ends a document stream, so the archive must be well-formed.
+template <typename PerUpload>
+uint64_t ScanArchive(benchmark::State& state, simdjson::ondemand::parser& parser, std::vector<char>& block,
+                     PerUpload&& per_upload) {
+  auto reader = civicflow::ingest::ArchiveReader::Open(civicflow::bench::ArchivePath());
+  if (!reader.ok()) {
+    state.SkipWithError(reader.status().message().c_str());
+    return 0;
+  }
+  uint64_t bytes = 0;
+  size_t length = 0;
+  while (reader->Next(block, length)) {
+    simdjson::ondemand::document_stream stream;
+    if (parser.iterate_many(block.data(), length, length).get(stream)) {
+      state.SkipWithError("iterate_many failed");
+      return bytes;
+    }
+    for (auto doc : stream)
+      if (!per_upload(doc)) {
+        state.SkipWithError("malformed upload: generate the archive with --invalid-rate 0");
+        return bytes;
+      }
+    bytes += length;
+  }
+  return bytes;
+}
+
+// The ceiling: read each upload's "interface" and nothing else.
 void Ceiling(benchmark::State& state) {
   uint64_t documents = 0, bytes = 0;
   std::vector<char> block;
   simdjson::ondemand::parser parser;
   for (auto _ : state) {
-    auto reader = civicflow::ingest::ArchiveReader::Open(g_archive);
-    if (!reader.ok()) {
-      state.SkipWithError(reader.status().message().c_str());
-      return;
-    }
-    documents = bytes = 0;
-    size_t length = 0;
-    while (reader->Next(block, length)) {
-      simdjson::ondemand::document_stream stream;
-      if (parser.iterate_many(block.data(), length, length).get(stream)) {
-        state.SkipWithError("iterate_many failed");
-        return;
-      }
-      for (auto doc : stream) {
-        std::string_view interface;
-        if (doc["interface"].get_string().get(interface)) {
-          // A malformed upload ends a document stream: the ceiling needs a well-formed archive.
-          state.SkipWithError("malformed upload: generate the archive with --invalid-rate 0");
-          return;
-        }
-        ++documents;
-      }
-      bytes += length;
-    }
+    documents = 0;
+    bytes = ScanArchive(state, parser, block, [&](auto doc) {
+      std::string_view interface;
+      if (doc["interface"].get_string().get(interface)) return false;
+      ++documents;
+      return true;
+    });
     benchmark::DoNotOptimize(documents);
   }
   state.counters["uploads"] = static_cast<double>(documents);
@@ -108,29 +120,13 @@ void Traverse(benchmark::State& state) {
   std::vector<char> block;
   simdjson::ondemand::parser parser;
   for (auto _ : state) {
-    auto reader = civicflow::ingest::ArchiveReader::Open(g_archive);
-    if (!reader.ok()) {
-      state.SkipWithError(reader.status().message().c_str());
-      return;
-    }
-    values = bytes = 0;
-    size_t length = 0;
-    while (reader->Next(block, length)) {
-      simdjson::ondemand::document_stream stream;
-      if (parser.iterate_many(block.data(), length, length).get(stream)) {
-        state.SkipWithError("iterate_many failed");
-        return;
-      }
-      for (auto doc : stream) {
-        simdjson::ondemand::value root;
-        if (doc.get_value().get(root)) {
-          state.SkipWithError("malformed upload: generate the archive with --invalid-rate 0");
-          return;
-        }
-        values += VisitAll(root);
-      }
-      bytes += length;
-    }
+    values = 0;
+    bytes = ScanArchive(state, parser, block, [&](auto doc) {
+      simdjson::ondemand::value root;
+      if (doc.get_value().get(root)) return false;
+      values += VisitAll(root);
+      return true;
+    });
     benchmark::DoNotOptimize(values);
   }
   state.counters["values"] = static_cast<double>(values);
@@ -139,7 +135,7 @@ void Traverse(benchmark::State& state) {
 
 void Replay(benchmark::State& state) {
   civicflow::ReplayOptions options;
-  options.files = {g_archive};
+  options.files = {civicflow::bench::ArchivePath()};
   options.threads = options.shards = static_cast<uint32_t>(state.range(0));
   options.data_dir = (std::filesystem::temp_directory_path() / "civicflow-replay-bench").string();
   uint64_t records = 0, bytes = 0;
@@ -165,20 +161,4 @@ BENCHMARK(Replay)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()-
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--archive") == 0) {
-      g_archive = argv[i + 1];
-      std::memmove(argv + i, argv + i + 2, sizeof(char*) * static_cast<size_t>(argc - i - 2));
-      argc -= 2;
-      break;
-    }
-  if (g_archive.empty()) {
-    std::fprintf(stderr, "usage: replay_bench --archive FILE [benchmark flags]\n");
-    return 2;
-  }
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return civicflow::bench::RunWithArchive(argc, argv, "replay_bench"); }
