@@ -18,7 +18,7 @@ uint64_t RegistrationKey(uint32_t community, uint32_t plate) {
 }  // namespace
 
 CommunityPassages::CommunityPassages(TableSink& sink, int64_t horizon_s)
-    : sink_(sink), horizon_s_(horizon_s), routes_(ingest::Registry::Get().All().size()) {
+    : sink_(sink), routes_(ingest::Registry::Get().All().size()), retractions_(horizon_s) {
   Resolve("stk/rytxjl", Kind::kPerson);
   Resolve("stk/cltxjl", Kind::kVehicle);
   Resolve("stk/zpjl", Kind::kFace);
@@ -79,7 +79,7 @@ bool CommunityPassages::ContributionOf(const ingest::Record& r, Contribution& ou
 }
 
 void CommunityPassages::Add(const Contribution& c, int64_t sign) {
-  Counts& counts = windows_[c.hour][c.window];
+  Counts& counts = windows_.At(c.hour, c.window);
   switch (c.kind) {
     case Kind::kPerson:
       counts.person += sign;
@@ -108,7 +108,7 @@ void CommunityPassages::OnBatch(std::span<const ingest::Record* const> records) 
     Contribution c;
     if (!ContributionOf(*r, c)) continue;
     Add(c, +1);
-    if (r->dedup_key) *contributions_.FindOrInsert(r->dedup_key, c.hour).first = c;
+    if (r->dedup_key) retractions_.Remember(r->dedup_key, c.hour, c);
   }
 }
 
@@ -117,48 +117,33 @@ void CommunityPassages::OnCorrection(const ingest::Record& r) {
   // between turns it from unregistered to registered.
   Contribution now;
   if (!ContributionOf(r, now)) return;
-  auto [before, inserted] = contributions_.FindOrInsert(r.dedup_key, now.hour);
-  if (!inserted) Add(*before, -1);
+  if (const auto [before, known] = retractions_.Replace(r.dedup_key, now.hour, now); known) Add(before, -1);
   Add(now, +1);
-  *before = now;
 }
 
 void CommunityPassages::EmitThrough(int64_t hour_end_limit) {
-  while (!windows_.empty() && windows_.begin()->first + LocalTime::kHour <= hour_end_limit) {
-    const auto& [hour, windows] = *windows_.begin();
-    const bool late = hour + LocalTime::kHour <= emitted_through_;
-    for (const auto& [window, c] : windows) {
-      if (c.Zero()) continue;  // a correction that changed nothing here
-      row_.Clear()
-          .Text(communities_.Name(static_cast<uint32_t>(window >> 32)))
-          .Text(entrances_.Name(static_cast<uint32_t>(window)))
-          .Time(LocalTime{hour})
-          .Int(c.person)
-          .Int(c.vehicle)
-          .Int(c.face)
-          .Int(c.unregistered)
-          .EmitTo(sink_);
-      late_rows_ += late;
-    }
-    windows_.erase(windows_.begin());
-  }
-  emitted_through_ = std::max(emitted_through_, hour_end_limit);
+  windows_.EmitThrough(hour_end_limit, [&](int64_t hour, uint64_t window, const Counts& c, bool) {
+    if (c.Zero()) return false;  // a correction that changed nothing here
+    row_.Clear()
+        .Text(communities_.Name(static_cast<uint32_t>(window >> 32)))
+        .Text(entrances_.Name(static_cast<uint32_t>(window)))
+        .Time(LocalTime{hour})
+        .Int(c.person)
+        .Int(c.vehicle)
+        .Int(c.face)
+        .Int(c.unregistered)
+        .EmitTo(sink_);
+    return true;
+  });
 }
 
 void CommunityPassages::OnWatermark(LocalTime watermark) {
   EmitThrough(watermark.seconds);
-  if (watermark.seconds - last_sweep_ >= 6 * LocalTime::kHour) {
-    last_sweep_ = watermark.seconds;
-    contributions_.ExpireBefore((watermark - horizon_s_).FloorHour().seconds);
-  }
+  retractions_.OnWatermark(watermark);
 }
 
 void CommunityPassages::Flush() { EmitThrough(INT64_MAX); }
 
-size_t CommunityPassages::open_windows() const {
-  size_t n = 0;
-  for (const auto& [hour, windows] : windows_) n += windows.size();
-  return n;
-}
+size_t CommunityPassages::open_windows() const { return windows_.open_cells(); }
 
 }  // namespace civicflow::operators

@@ -19,14 +19,13 @@
 // the windows and interned codes are warm (passages look plates up, never
 // intern them).
 #include <cstdint>
-#include <map>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/base/table_sink.h"
 #include "engine/operator.h"
 #include "operators/hour_keyed_table.h"
+#include "operators/hourly_windows.h"
 #include "operators/text_interner.h"
 
 namespace civicflow::operators {
@@ -43,7 +42,7 @@ class CommunityPassages final : public Operator {
   void Flush() override;
 
   size_t open_windows() const;
-  uint64_t late_rows() const override { return late_rows_; }  // rows for hours emitted before
+  uint64_t late_rows() const override { return windows_.late_rows(); }
   size_t registrations() const { return registered_.size(); }
 
  private:
@@ -75,16 +74,11 @@ class CommunityPassages final : public Operator {
   void EmitThrough(int64_t hour_end_limit);
 
   TableSink& sink_;
-  int64_t horizon_s_;
   std::vector<Route> routes_;  // by InterfaceId
   TextInterner communities_, entrances_, plates_;
   HourKeyedTable<uint8_t> registered_;  // (community + 1) << 32 | plate → present
-  // hour_start → (community index << 32 | entrance index) → counts
-  std::map<int64_t, std::unordered_map<uint64_t, Counts>> windows_;
-  int64_t emitted_through_ = INT64_MIN;  // hours ending at or before this were emitted
-  HourKeyedTable<Contribution> contributions_;
-  int64_t last_sweep_ = LocalTime::Min().seconds;
-  uint64_t late_rows_ = 0;
+  HourlyWindows<Counts> windows_;  // window: community index << 32 | entrance index
+  Retractions<Contribution> retractions_;
   RowBuilder row_;
 };
 

@@ -28,8 +28,8 @@ std::span<const FlowSource> DefaultFlowSources() {
 FlowHourly::FlowHourly(std::span<const FlowSource> sources, TableSink& sink, int64_t horizon_s)
     : sources_(sources.begin(), sources.end()),
       sink_(sink),
-      horizon_s_(horizon_s),
-      routes_(ingest::Registry::Get().All().size()) {
+      routes_(ingest::Registry::Get().All().size()),
+      retractions_(horizon_s) {
   for (size_t i = 0; i < sources_.size(); ++i) {
     const FlowSource& s = sources_[i];
     const ingest::InterfaceSpec& spec = InterfaceOrThrow(s.platform, s.interface);
@@ -56,61 +56,48 @@ bool FlowHourly::ContributionOf(const ingest::Record& r, Contribution& out) {
   return true;
 }
 
-void FlowHourly::Add(const Contribution& c, int64_t sign) { windows_[c.hour][c.window] += sign * c.amount; }
+void FlowHourly::Add(const Contribution& c, int64_t sign) {
+  windows_.At(c.hour, c.window) += sign * c.amount;
+}
 
 void FlowHourly::OnBatch(std::span<const ingest::Record* const> records) {
   for (const ingest::Record* r : records) {
     Contribution c;
     if (!ContributionOf(*r, c)) continue;
     Add(c, +1);
-    if (r->dedup_key) *contributions_.FindOrInsert(r->dedup_key, c.hour).first = c;
+    if (r->dedup_key) retractions_.Remember(r->dedup_key, c.hour, c);
   }
 }
 
 void FlowHourly::OnCorrection(const ingest::Record& r) {
   Contribution now;
   if (!ContributionOf(r, now)) return;
-  auto [before, inserted] = contributions_.FindOrInsert(r.dedup_key, now.hour);
-  if (!inserted) Add(*before, -1);
+  if (const auto [before, known] = retractions_.Replace(r.dedup_key, now.hour, now); known) Add(before, -1);
   Add(now, +1);
-  *before = now;
 }
 
 void FlowHourly::EmitThrough(int64_t hour_end_limit) {
-  while (!windows_.empty() && windows_.begin()->first + LocalTime::kHour <= hour_end_limit) {
-    const auto& [hour, counts] = *windows_.begin();
-    const bool late = hour + LocalTime::kHour <= emitted_through_;
-    for (const auto& [key, entries] : counts) {
-      if (entries == 0 && late) continue;  // a correction that changed nothing here
-      const FlowSource& source = sources_[key & 0xff];
-      row_.Clear()
-          .Text(ingest::PlatformName(source.platform))
-          .Text(sites_.Name(static_cast<uint32_t>(key >> 8)))
-          .Time(LocalTime{hour})
-          .Text(source.source)
-          .Int(entries)
-          .EmitTo(sink_);
-      late_rows_ += late;
-    }
-    windows_.erase(windows_.begin());
-  }
-  emitted_through_ = std::max(emitted_through_, hour_end_limit);
+  windows_.EmitThrough(hour_end_limit, [&](int64_t hour, uint64_t window, int64_t entries, bool late) {
+    if (entries == 0 && late) return false;  // a correction that changed nothing here
+    const FlowSource& source = sources_[window & 0xff];
+    row_.Clear()
+        .Text(ingest::PlatformName(source.platform))
+        .Text(sites_.Name(static_cast<uint32_t>(window >> 8)))
+        .Time(LocalTime{hour})
+        .Text(source.source)
+        .Int(entries)
+        .EmitTo(sink_);
+    return true;
+  });
 }
 
 void FlowHourly::OnWatermark(LocalTime watermark) {
   EmitThrough(watermark.seconds);
-  if (watermark.seconds - last_sweep_ >= 6 * LocalTime::kHour) {
-    last_sweep_ = watermark.seconds;
-    contributions_.ExpireBefore((watermark - horizon_s_).FloorHour().seconds);
-  }
+  retractions_.OnWatermark(watermark);
 }
 
 void FlowHourly::Flush() { EmitThrough(INT64_MAX); }
 
-size_t FlowHourly::open_windows() const {
-  size_t n = 0;
-  for (const auto& [hour, counts] : windows_) n += counts.size();
-  return n;
-}
+size_t FlowHourly::open_windows() const { return windows_.open_cells(); }
 
 }  // namespace civicflow::operators

@@ -7,15 +7,13 @@
 // row at the next watermark, so SUM(entries) per key is always the total.
 // A correction retracts what its key contributed (a negative delta) and adds
 // its new value. Shard-owned: one thread only.
-#include <map>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/base/table_sink.h"
 #include "engine/operator.h"
-#include "operators/hour_keyed_table.h"
+#include "operators/hourly_windows.h"
 #include "operators/text_interner.h"
 
 namespace civicflow::operators {
@@ -45,7 +43,7 @@ class FlowHourly final : public Operator {
   void Flush() override;
 
   size_t open_windows() const;
-  uint64_t late_rows() const override { return late_rows_; }  // rows for hours emitted before
+  uint64_t late_rows() const override { return windows_.late_rows(); }
 
  private:
   struct Route {
@@ -65,15 +63,10 @@ class FlowHourly final : public Operator {
 
   std::vector<FlowSource> sources_;
   TableSink& sink_;
-  int64_t horizon_s_;
   std::vector<Route> routes_;  // by InterfaceId
   TextInterner sites_;
-  // hour_start → (site index << 8 | source index) → entries
-  std::map<int64_t, std::unordered_map<uint64_t, int64_t>> windows_;
-  int64_t emitted_through_ = INT64_MIN;  // hours ending at or before this were emitted
-  HourKeyedTable<Contribution> contributions_;
-  int64_t last_sweep_ = LocalTime::Min().seconds;
-  uint64_t late_rows_ = 0;
+  HourlyWindows<int64_t> windows_;  // window: site index << 8 | source index → entries
+  Retractions<Contribution> retractions_;
   RowBuilder row_;
 };
 

@@ -23,7 +23,10 @@ constexpr uint64_t kTicketSalt = 0x7ec4e7, kTierSalt = 0x7e1e5;
 }  // namespace
 
 TicketSessions::TicketSessions(TableSink& sink, int64_t horizon_s)
-    : sink_(sink), horizon_s_(horizon_s), routes_(ingest::Registry::Get().All().size()) {
+    : sink_(sink),
+      horizon_s_(horizon_s),
+      routes_(ingest::Registry::Get().All().size()),
+      retractions_(horizon_s) {
   Resolve("report/order", Kind::kOrder);
   Resolve("report/refundOrder", Kind::kRefund);
   Resolve("report/checking", Kind::kCheck);
@@ -69,7 +72,7 @@ bool TicketSessions::ContributionOf(const ingest::Record& r, Contribution& out) 
 }
 
 void TicketSessions::Add(const Contribution& c, int64_t sign) {
-  Counts& counts = windows_[c.hour][c.session];
+  Counts& counts = windows_.At(c.hour, c.session);
   if (c.kind == Kind::kOrder) {
     counts.sold += sign;
     counts.revenue_fen += sign * c.amount;
@@ -86,7 +89,7 @@ void TicketSessions::Check(const ingest::Record& r, const Route& route) {
   const int64_t hour = ingest::HourStart(ingest::Registry::Get().At(r.interface), r.event_time).seconds;
   // Stamped with the hour of the first check: the ticket is forgotten horizon_s after it.
   const bool first = checked_.FindOrInsert(SessionKey(index, ticket, kTicketSalt), hour).second;
-  Counts& counts = windows_[hour][index];
+  Counts& counts = windows_.At(hour, index);
   (first ? counts.checked_in : counts.repeat_checks) += 1;
 }
 
@@ -106,7 +109,7 @@ void TicketSessions::Inventory(const ingest::Record& r, const Route& route) {
   }
   const int64_t previous = inserted ? 0 : tier->total;
   *tier = {total, r.request_ts_ms};
-  windows_[hour][index].inventory += total - previous;
+  windows_.At(hour, index).inventory += total - previous;
 }
 
 void TicketSessions::OnBatch(std::span<const ingest::Record* const> records) {
@@ -118,7 +121,7 @@ void TicketSessions::OnBatch(std::span<const ingest::Record* const> records) {
         Contribution c;
         if (!ContributionOf(*r, c)) break;
         Add(c, +1);
-        if (r->dedup_key) *contributions_.FindOrInsert(r->dedup_key, c.hour).first = c;
+        if (r->dedup_key) retractions_.Remember(r->dedup_key, c.hour, c);
         break;
       }
       case Kind::kCheck:
@@ -138,52 +141,39 @@ void TicketSessions::OnCorrection(const ingest::Record& r) {
   // checkingTime) is still the same check: it changes no count.
   Contribution now;
   if (!ContributionOf(r, now)) return;
-  auto [before, inserted] = contributions_.FindOrInsert(r.dedup_key, now.hour);
-  if (!inserted) Add(*before, -1);
+  if (const auto [before, known] = retractions_.Replace(r.dedup_key, now.hour, now); known) Add(before, -1);
   Add(now, +1);
-  *before = now;
 }
 
 void TicketSessions::EmitThrough(int64_t hour_end_limit) {
-  while (!windows_.empty() && windows_.begin()->first + LocalTime::kHour <= hour_end_limit) {
-    const auto& [hour, sessions] = *windows_.begin();
-    const bool late = hour + LocalTime::kHour <= emitted_through_;
-    for (const auto& [session, c] : sessions) {
-      if (c.Zero()) continue;  // e.g. an unchanged inventory snapshot, or a correction that moved an order
-      row_.Clear()
-          .Text(sessions_.Name(session))
-          .Time(LocalTime{hour})
-          .Int(c.sold)
-          .Int(c.refunded)
-          .Int(c.revenue_fen)
-          .Int(c.refund_fen)
-          .Int(c.checked_in)
-          .Int(c.repeat_checks)
-          .Int(c.inventory)
-          .EmitTo(sink_);
-      late_rows_ += late;
-    }
-    windows_.erase(windows_.begin());
-  }
-  emitted_through_ = std::max(emitted_through_, hour_end_limit);
+  windows_.EmitThrough(hour_end_limit, [&](int64_t hour, uint64_t session, const Counts& c, bool) {
+    if (c.Zero()) return false;  // e.g. an unchanged inventory snapshot, or a correction that moved an order
+    row_.Clear()
+        .Text(sessions_.Name(static_cast<uint32_t>(session)))
+        .Time(LocalTime{hour})
+        .Int(c.sold)
+        .Int(c.refunded)
+        .Int(c.revenue_fen)
+        .Int(c.refund_fen)
+        .Int(c.checked_in)
+        .Int(c.repeat_checks)
+        .Int(c.inventory)
+        .EmitTo(sink_);
+    return true;
+  });
 }
 
 void TicketSessions::OnWatermark(LocalTime watermark) {
   EmitThrough(watermark.seconds);
   if (watermark.seconds - last_sweep_ >= 6 * LocalTime::kHour) {
     last_sweep_ = watermark.seconds;
-    const int64_t keep_from = (watermark - horizon_s_).FloorHour().seconds;
-    contributions_.ExpireBefore(keep_from);
-    checked_.ExpireBefore(keep_from);
+    checked_.ExpireBefore((watermark - horizon_s_).FloorHour().seconds);
   }
+  retractions_.OnWatermark(watermark);
 }
 
 void TicketSessions::Flush() { EmitThrough(INT64_MAX); }
 
-size_t TicketSessions::open_windows() const {
-  size_t n = 0;
-  for (const auto& [hour, sessions] : windows_) n += sessions.size();
-  return n;
-}
+size_t TicketSessions::open_windows() const { return windows_.open_cells(); }
 
 }  // namespace civicflow::operators

@@ -20,14 +20,13 @@
 // Touched by the shard's owner thread only; no per-record allocation once
 // the windows and interned session codes are warm.
 #include <cstdint>
-#include <map>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/base/table_sink.h"
 #include "engine/operator.h"
 #include "operators/hour_keyed_table.h"
+#include "operators/hourly_windows.h"
 #include "operators/text_interner.h"
 
 namespace civicflow::operators {
@@ -44,7 +43,7 @@ class TicketSessions final : public Operator {
   void Flush() override;
 
   size_t open_windows() const;
-  uint64_t late_rows() const override { return late_rows_; }  // rows for hours emitted before
+  uint64_t late_rows() const override { return windows_.late_rows(); }
   size_t checked_tickets() const { return checked_.size(); }
   uint64_t stale_inventory() const { return stale_inventory_; }  // reports older than the tier's last
 
@@ -91,14 +90,11 @@ class TicketSessions final : public Operator {
   int64_t horizon_s_;
   std::vector<Route> routes_;  // by InterfaceId
   TextInterner sessions_;
-  // hour_start → session index → counts
-  std::map<int64_t, std::unordered_map<uint32_t, Counts>> windows_;
-  int64_t emitted_through_ = INT64_MIN;  // hours ending at or before this were emitted
-  HourKeyedTable<Contribution> contributions_;
-  HourKeyedTable<uint8_t> checked_;  // hash(session, ticketId) → present
-  HourKeyedTable<Tier> tiers_;       // hash(session, priceId) → last report
-  int64_t last_sweep_ = LocalTime::Min().seconds;
-  uint64_t late_rows_ = 0;
+  HourlyWindows<Counts> windows_;  // window: session index
+  Retractions<Contribution> retractions_;
+  HourKeyedTable<uint8_t> checked_;                // hash(session, ticketId) → present
+  HourKeyedTable<Tier> tiers_;                     // hash(session, priceId) → last report
+  int64_t last_sweep_ = LocalTime::Min().seconds;  // of checked_
   uint64_t stale_inventory_ = 0;
   RowBuilder row_;
 };

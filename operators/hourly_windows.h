@@ -1,0 +1,93 @@
+#pragma once
+// The two mechanisms every additive hourly operator shares.
+//
+// HourlyWindows<Cell>: open cells keyed by (hour start, window key). Hours
+// are emitted in order once the watermark passes their end; a cell for an
+// hour emitted before is emitted at the next watermark as a further additive
+// row and counted in late_rows().
+//
+// Retractions<Contribution>: what each dedup key contributed, kept for the
+// dedup horizon, so a correction can take it back (a negative delta) before
+// adding the new values.
+//
+// Both are shard-owned: one thread only.
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include "engine/base/local_time.h"
+#include "operators/hour_keyed_table.h"
+
+namespace civicflow::operators {
+
+template <typename Cell>
+class HourlyWindows {
+ public:
+  Cell& At(int64_t hour_start, uint64_t window) { return hours_[hour_start][window]; }
+
+  // Calls emit(hour_start, window, cell, late) for every cell of the hours
+  // ending at or before `limit`, in hour order, then forgets them. `emit`
+  // returns whether it wrote a row (an operator may skip cells that sum to
+  // nothing); late rows written are counted.
+  template <typename Emit>
+  void EmitThrough(int64_t limit, Emit&& emit) {
+    while (!hours_.empty() && hours_.begin()->first + LocalTime::kHour <= limit) {
+      const auto& [hour, cells] = *hours_.begin();
+      const bool late = hour + LocalTime::kHour <= emitted_through_;
+      for (const auto& [window, cell] : cells)
+        if (emit(hour, window, cell, late) && late) ++late_rows_;
+      hours_.erase(hours_.begin());
+    }
+    emitted_through_ = std::max(emitted_through_, limit);
+  }
+
+  size_t open_cells() const {
+    size_t n = 0;
+    for (const auto& [hour, cells] : hours_) n += cells.size();
+    return n;
+  }
+  uint64_t late_rows() const { return late_rows_; }
+
+ private:
+  std::map<int64_t, std::unordered_map<uint64_t, Cell>> hours_;
+  int64_t emitted_through_ = INT64_MIN;  // hours ending at or before this were emitted
+  uint64_t late_rows_ = 0;
+};
+
+template <typename Contribution>
+class Retractions {
+ public:
+  explicit Retractions(int64_t horizon_s) : horizon_s_(horizon_s) {}
+
+  // Remembers what a new record with `dedup_key` (non-zero) contributed.
+  void Remember(uint64_t dedup_key, int64_t hour_start, const Contribution& c) {
+    *table_.FindOrInsert(dedup_key, hour_start).first = c;
+  }
+
+  // A correction: returns what the key contributed before, if still known,
+  // and remembers `now` in its place.
+  std::pair<Contribution, bool> Replace(uint64_t dedup_key, int64_t hour_start, const Contribution& now) {
+    auto [slot, inserted] = table_.FindOrInsert(dedup_key, hour_start);
+    const std::pair<Contribution, bool> before{*slot, !inserted};
+    *slot = now;
+    return before;
+  }
+
+  // Forgets keys past the horizon; sweeps every 6 h of watermark.
+  void OnWatermark(LocalTime watermark) {
+    if (watermark.seconds - last_sweep_ < 6 * LocalTime::kHour) return;
+    last_sweep_ = watermark.seconds;
+    table_.ExpireBefore((watermark - horizon_s_).FloorHour().seconds);
+  }
+
+  size_t size() const { return table_.size(); }
+
+ private:
+  int64_t horizon_s_;
+  HourKeyedTable<Contribution> table_;
+  int64_t last_sweep_ = LocalTime::Min().seconds;
+};
+
+}  // namespace civicflow::operators
