@@ -1,5 +1,6 @@
 #include "operators/flow_hourly.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "ingest/registry/record_parser.h"
@@ -37,6 +38,11 @@ FlowHourly::FlowHourly(std::span<const FlowSource> sources, TableSink& sink, int
     route.source = static_cast<int>(i);
     route.site = FieldOrThrow(spec, s.site_field);
     route.count = s.count_field.empty() ? -1 : FieldOrThrow(spec, s.count_field);
+    const auto& key = spec.dedup_key;
+    const auto in_key = [&](std::string_view field) {
+      return std::find(key.begin(), key.end(), field) != key.end();
+    };
+    route.retractable = route.count >= 0 || !in_key(s.site_field) || !in_key(spec.event_time);
   }
 }
 
@@ -65,13 +71,13 @@ void FlowHourly::OnBatch(std::span<const ingest::Record* const> records) {
     Contribution c;
     if (!ContributionOf(*r, c)) continue;
     Add(c, +1);
-    if (r->dedup_key) retractions_.Remember(r->dedup_key, c.hour, c);
+    if (r->dedup_key && routes_[r->interface].retractable) retractions_.Remember(r->dedup_key, c.hour, c);
   }
 }
 
 void FlowHourly::OnCorrection(const ingest::Record& r) {
   Contribution now;
-  if (!ContributionOf(r, now)) return;
+  if (!routes_[r.interface].retractable || !ContributionOf(r, now)) return;
   if (const auto [before, known] = retractions_.Replace(r.dedup_key, now.hour, now); known) Add(before, -1);
   Add(now, +1);
 }

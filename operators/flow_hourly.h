@@ -43,6 +43,7 @@ class FlowHourly final : public Operator {
   void Flush() override;
 
   size_t open_windows() const;
+  size_t retained_contributions() const { return retractions_.size(); }  // keys kept for corrections
   uint64_t late_rows() const override { return windows_.late_rows(); }
 
  private:
@@ -50,6 +51,10 @@ class FlowHourly final : public Operator {
     int source = -1;  // index into sources_, -1: interface not a flow source
     int site = -1;    // flat field index
     int count = -1;   // flat field index, -1: count records
+    // False when a correction cannot change what a record contributes (it
+    // counts 1, and its site and time are part of its dedup key): such
+    // records need no retraction state.
+    bool retractable = true;
   };
   // What one record added to one window: kept per dedup key for retraction.
   struct Contribution {

@@ -40,6 +40,7 @@ TEST_F(FlowHourlyTest, CountsParkingEntriesPerLotAndHour) {
       .Add(Platform::kParking, "enterRecord", EnterRecord(0xb, "粤B12346", "2026-11-20 18:59:59"))
       .Add(Platform::kParking, "enterRecord", EnterRecord(0xc, "粤B12347", "2026-11-20 19:00:00"));
   flow.OnBatch(in.Pointers());
+  EXPECT_EQ(flow.retained_contributions(), 3u) << "a corrected enterTime may move a record to another hour";
   flow.OnWatermark(*ParseDateTime("2026-11-20 19:00:00"));  // 18:00 window closes
   const std::string lot = "c492c59ab3b6eec618f2ba80974110e0";
   EXPECT_EQ(Rows(), (std::vector<Emitted>{{lot, "2026-11-20 18:00:00", "parking_enter", 2}}));
@@ -92,6 +93,25 @@ TEST_F(FlowHourlyTest, CorrectionsReplaceTheOldValueInEveryWindow) {
   for (const auto& r : Rows()) total += r.entries;
   EXPECT_EQ(total, 100) << "128, then a further row of -28";
   EXPECT_EQ(Rows().back().entries, -28);
+}
+
+TEST_F(FlowHourlyTest, ACorrectionThatCannotMoveARecordChangesNothing) {
+  // Gate records count 1 and carry venue and time in their dedup key: a
+  // correction (here of appearanceTime) leaves the count where it is.
+  const auto gate = [](std::string_view appearance) {
+    return std::string(R"({"provinceId":440000,"cityId":440300,"districtId":440305,"venueId":"440305001",)") +
+           R"("deviceId":"GATE-01","admTime":"2026-11-20 17:42:10","appearanceTime":")" +
+           std::string(appearance) + R"("})";
+  };
+  in.Add(Platform::kFitness, "syncGatebrakeFlowData", gate("2026-11-20 19:05:33"));
+  flow.OnBatch(in.Pointers());
+  EXPECT_EQ(flow.retained_contributions(), 0u) << "nothing to retract: no state kept";
+  flow.OnWatermark(*ParseDateTime("2026-11-20 19:00:00"));
+  in.Clear();
+  in.Add(Platform::kFitness, "syncGatebrakeFlowData", gate("2026-11-20 19:30:00"));
+  flow.OnCorrection(in.records()[0]);
+  flow.Flush();
+  EXPECT_EQ(Rows(), (std::vector<Emitted>{{"440305001", "2026-11-20 17:00:00", "gate_face", 1}}));
 }
 
 TEST(FlowSources, EveryDefaultSourceResolvesAgainstTheRegistry) {
