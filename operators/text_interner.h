@@ -26,7 +26,7 @@ class TextInterner {
   // The index of `text`, interning it on first sight.
   uint32_t Intern(std::string_view text) {
     // Uploads come in runs from one site or session: try the last one before hashing.
-    if (last_ != kNone && names_[last_] == text) return last_;
+    if (last_ != kNone && SameText(names_[last_], text)) return last_;
     const uint64_t hash = HashText(text);
     Slot* slot = Probe(text, hash);
     if (slot->index == kNone) {
@@ -55,7 +55,8 @@ class TextInterner {
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
-      if (s.index == kNone || (s.hash == hash && names_[s.index] == text)) return const_cast<Slot*>(&s);
+      if (s.index == kNone || (s.hash == hash && SameText(names_[s.index], text)))
+        return const_cast<Slot*>(&s);
     }
   }
 

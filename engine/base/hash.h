@@ -75,4 +75,20 @@ inline uint64_t HashText(std::string_view s, uint64_t seed = 0) {
   return HashBytes(s.data(), s.size(), seed);
 }
 
+// Equality of short texts (field names, codes, plates) without a memcmp call.
+inline bool SameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  size_t n = a.size();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n)
+    if (*p++ != *q++) return false;
+  return true;
+}
+
 }  // namespace civicflow

@@ -63,22 +63,6 @@ struct Path {
   uint32_t index;
 };
 
-// Equality without a memcmp call: field names are short.
-bool SameText(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  const char *p = a.data(), *q = b.data();
-  size_t n = a.size();
-  for (; n >= 8; n -= 8, p += 8, q += 8) {
-    uint64_t x, y;
-    std::memcpy(&x, p, 8);
-    std::memcpy(&y, q, 8);
-    if (x != y) return false;
-  }
-  for (; n > 0; --n)
-    if (*p++ != *q++) return false;
-  return true;
-}
-
 std::string Render(const Path* path, std::string_view field) {
   std::string out;
   if (path) {
