@@ -401,7 +401,7 @@ TEST_F(ParkingReconcilerTest, ForgettingPlatesOfCarsLongGoneKeepsTheSetsRight) {
   // More distinct plates than a lot keeps numbered: the sweep after the
   // reconciliation renumbers the ones still referenced.
   auto plate = [](int i) {
-    char digits[8];
+    char digits[16];
     std::snprintf(digits, sizeof digits, "%05d", i);
     return "粤C" + std::string(digits);
   };
