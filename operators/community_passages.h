@@ -77,7 +77,7 @@ class CommunityPassages final : public Operator {
   std::vector<Route> routes_;  // by InterfaceId
   TextInterner communities_, entrances_, plates_;
   HourKeyedTable<uint8_t> registered_;  // (community + 1) << 32 | plate → present
-  HourlyWindows<Counts> windows_;  // window: community index << 32 | entrance index
+  HourlyWindows<Counts> windows_;       // window: community index << 32 | entrance index
   Retractions<Contribution> retractions_;
   RowBuilder row_;
 };
