@@ -7,55 +7,12 @@
 
 #include "engine/base/json_escape.h"
 #include "engine/base/local_time.h"
+#include "storage/csv_reader.h"
 
 namespace civicflow::operators {
 namespace {
 
 namespace fs = std::filesystem;
-
-// RFC 4180 records of `text`, as CsvWriter writes them: quoted cells may hold
-// commas, doubled quotes and line breaks. Returns false on an unterminated quote.
-bool ParseCsv(std::string_view text, std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::string> row;
-  std::string cell;
-  bool quoted = false, any = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c != '"') {
-        cell += c;
-      } else if (i + 1 < text.size() && text[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else {
-        quoted = false;
-      }
-      continue;
-    }
-    any = true;
-    if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(cell));
-      cell.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(cell));
-      cell.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-      any = false;
-    } else {
-      cell += c;
-    }
-  }
-  if (quoted) return false;
-  if (any) {  // last line without a line break
-    row.push_back(std::move(cell));
-    rows.push_back(std::move(row));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -95,7 +52,7 @@ Result<ProblemPlateIndex> ProblemPlateIndex::LoadFromDir(const std::string& dir)
     text << in.rdbuf();
     if (!in && !in.eof()) return Status::Error("cannot read " + part.string());
     rows.clear();
-    if (!ParseCsv(text.str(), rows)) return Status::Error(part.string() + ": unterminated quote");
+    if (!storage::ParseCsv(text.str(), rows)) return Status::Error(part.string() + ": unterminated quote");
     if (rows.empty()) continue;
     const std::vector<std::string>& header = rows[0];
     auto column = [&header](std::string_view name) {

@@ -27,6 +27,7 @@
 #include "engine/base/local_time.h"
 #include "engine/cli/replay.h"
 #include "operators/tables.h"
+#include "storage/csv_reader.h"
 #include "tools/datagen/generator.h"
 
 namespace civicflow {
@@ -65,41 +66,9 @@ std::string ReadFile(const fs::path& path) {
   return text.str();
 }
 
-// RFC 4180: quoted cells may hold commas, quotes ("") and line breaks.
 std::vector<Row> ParseCsv(std::string_view text) {
   std::vector<Row> rows;
-  Row row;
-  std::string cell;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c != '"') {
-        cell += c;
-      } else if (i + 1 < text.size() && text[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else {
-        quoted = false;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(cell));
-      cell.clear();
-    } else if (c == '\n') {
-      row.push_back(std::move(cell));
-      cell.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-    } else if (c != '\r') {
-      cell += c;
-    }
-  }
-  if (!cell.empty() || !row.empty()) {
-    row.push_back(std::move(cell));
-    rows.push_back(std::move(row));
-  }
+  EXPECT_TRUE(storage::ParseCsv(text, rows)) << "unterminated quote";
   return rows;
 }
 
