@@ -10,7 +10,22 @@ mkdir -p "$data_dir"
 build/tools/datagen/civicflow-datagen --out "$data_dir/archive.ndjson" --manifest "$data_dir/manifest.json" \
   --records "$records" --seed 7
 build/civicflow replay --data-dir "$data_dir" "$data_dir/archive.ndjson"
+tables="$data_dir/tables"
 echo
 echo "flow_hourly sample (additive rows; SUM(entries) per key is the total):"
-head -n 6 "$data_dir/tables/flow_hourly/part-000.csv"
+head -n 4 "$tables/flow_hourly/part-000.csv"
+echo
+echo "parking_reconciliation sample (one row per hourly plate list):"
+head -n 4 "$tables/parking_reconciliation/part-000.csv"
+echo
+# replenishCarInfo for the first lot and date that has problem plates.
+first=$(sed -n 2p "$tables/parking_problem_plates/part-000.csv")
+if [ -n "$first" ]; then
+  park=${first%%,*}
+  rest=${first#*,}
+  date=${rest%%,*}
+  echo "civicflow replenish --data-dir $data_dir --park-code $park --date $date --page-size 5"
+  build/civicflow replenish --data-dir "$data_dir" --park-code "$park" --date "$date" --page-size 5
+fi
+echo
 echo "dead letters: $(wc -l < "$data_dir/dead-letter.ndjson") lines in $data_dir/dead-letter.ndjson"
