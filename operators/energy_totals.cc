@@ -101,10 +101,10 @@ EnergyTotals::EnergyTotals(std::span<const EnergySource> sources, TableSink& hou
     : sources_(sources.begin(), sources.end()),
       hourly_sink_(hourly),
       daily_sink_(daily),
-      horizon_s_(horizon_s),
       routes_(ingest::Registry::Get().All().size()),
       hourly_(LocalTime::kHour),
-      daily_(LocalTime::kDay) {
+      daily_(LocalTime::kDay),
+      retractions_(horizon_s) {
   if (sources_.size() > 256) throw std::logic_error("energy sources exceed the 8-bit source index");
   for (size_t i = 0; i < sources_.size(); ++i) {
     const EnergySource& s = sources_[i];
@@ -180,7 +180,7 @@ void EnergyTotals::OnBatch(std::span<const ingest::Record* const> records) {
     Contribution c;
     if (!ContributionOf(*r, c)) continue;
     Add(c, +1);
-    if (r->dedup_key) *contributions_.FindOrInsert(r->dedup_key, c.hour).first = c;
+    if (r->dedup_key) retractions_.Remember(r->dedup_key, c.hour, c);
   }
 }
 
@@ -189,10 +189,8 @@ void EnergyTotals::OnCorrection(const ingest::Record& r) {
   if (!ContributionOf(r, now)) return;
   // A key forgotten past the horizon has nothing left to retract: the new
   // values simply add, as they would for a record the deduplicator forgot.
-  auto [before, inserted] = contributions_.FindOrInsert(r.dedup_key, now.hour);
-  if (!inserted) Add(*before, -1);
+  if (const auto [before, known] = retractions_.Replace(r.dedup_key, now.hour, now); known) Add(before, -1);
   Add(now, +1);
-  *before = now;
 }
 
 void EnergyTotals::EmitThrough(int64_t limit) {
@@ -230,10 +228,7 @@ void EnergyTotals::EmitThrough(int64_t limit) {
 
 void EnergyTotals::OnWatermark(LocalTime watermark) {
   EmitThrough(watermark.seconds);
-  if (watermark.seconds - last_sweep_ >= 6 * LocalTime::kHour) {
-    last_sweep_ = watermark.seconds;
-    contributions_.ExpireBefore((watermark - horizon_s_).FloorHour().seconds);
-  }
+  retractions_.OnWatermark(watermark);
 }
 
 void EnergyTotals::Flush() { EmitThrough(INT64_MAX); }

@@ -24,7 +24,7 @@
 
 #include "engine/base/table_sink.h"
 #include "engine/operator.h"
-#include "operators/hour_keyed_table.h"
+#include "operators/hourly_windows.h"
 #include "operators/text_interner.h"
 
 namespace civicflow::operators {
@@ -123,7 +123,6 @@ class EnergyTotals final : public Operator {
   std::vector<EnergySource> sources_;
   TableSink& hourly_sink_;
   TableSink& daily_sink_;
-  int64_t horizon_s_;
   std::vector<Route> routes_;  // by InterfaceId
 
   TextInterner venues_;
@@ -134,8 +133,7 @@ class EnergyTotals final : public Operator {
   OpenWindows hourly_;                   // key: site << 8 | source
   OpenWindows daily_;                    // key: level << 32 | region code << 8 | source
   int64_t emitted_through_ = INT64_MIN;  // windows ending at or before this were emitted
-  HourKeyedTable<Contribution> contributions_;
-  int64_t last_sweep_ = LocalTime::Min().seconds;
+  Retractions<Contribution> retractions_;
   uint64_t late_hourly_rows_ = 0, late_daily_rows_ = 0;
   std::vector<OpenWindows::Cell> due_;  // reused by EmitThrough
   RowBuilder row_;
