@@ -44,13 +44,18 @@ void Engine::Submit(RecordChunk* chunk) {
   int holders = 0;
   for (uint32_t s = 0; s < n; ++s) holders += chunk->shard_begin[s + 1] > chunk->shard_begin[s];
   if (holders == 0) {
-    pool_.Release(chunk);
+    Finish(chunk);
     return;
   }
   chunk->holders.store(holders, std::memory_order_relaxed);
   for (uint32_t s = 0; s < n; ++s)
     if (chunk->shard_begin[s + 1] > chunk->shard_begin[s])
       shards_[s]->queue.push(Batch{chunk, chunk->shard_begin[s], chunk->shard_begin[s + 1]});
+}
+
+void Engine::Finish(RecordChunk* chunk) {
+  if (chunk->on_processed) chunk->on_processed(*chunk);
+  pool_.Release(chunk);
 }
 
 void Engine::RunShard(Shard& shard) {
@@ -76,7 +81,7 @@ void Engine::RunShard(Shard& shard) {
       stats.watermark = max_event - options_.allowed_lateness_s;
       shard.root->OnWatermark(stats.watermark);
     }
-    if (batch.chunk->holders.fetch_sub(1, std::memory_order_acq_rel) == 1) pool_.Release(batch.chunk);
+    if (batch.chunk->holders.fetch_sub(1, std::memory_order_acq_rel) == 1) Finish(batch.chunk);
   }
   queues_done_.count_down();
   final_known_.wait();

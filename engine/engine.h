@@ -5,8 +5,9 @@
 // through bounded per-shard queues, so a slow shard slows ingest down
 // instead of growing memory.
 //
-// Threads: Submit() from one ingest thread at a time (the serial routing
-// stage); Drain() from the owner; stats() after Drain().
+// Threads: Submit() from any ingest thread (records of one thread's chunks
+// keep their order); Drain() from the owner, after the last Submit();
+// stats() after Drain().
 #include <tbb/concurrent_queue.h>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
@@ -70,6 +71,7 @@ class Engine {
     LocalTime max_event = LocalTime::Min();
   };
   void RunShard(Shard& shard);
+  void Finish(RecordChunk* chunk);  // runs the chunk's completion and returns it to the pool
 
   EngineOptions options_;
   ChunkPool& pool_;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -28,10 +29,15 @@ struct RecordChunk {
   std::vector<uint32_t> routed;
   std::vector<uint32_t> shard_begin;
   std::atomic<int> holders{0};
+  // Runs once every shard has processed its records (record fates are then
+  // final), on the thread of the last shard, just before the chunk returns
+  // to the pool. Must not block.
+  std::function<void(const RecordChunk&)> on_processed;
 
   void Clear() {
     arena.Reset();
     records.clear();
+    on_processed = nullptr;
   }
 };
 

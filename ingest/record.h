@@ -33,8 +33,14 @@ struct Value {
 };
 static_assert(sizeof(Value) == 16);
 
+// What deduplication made of a record.
+enum class Fate : uint8_t { kNew, kDuplicate, kCorrection };
+
 struct Record {
   InterfaceId interface = 0;
+  // Written by the Deduplicator of the shard that owns the record; read by
+  // the chunk's completion after every shard has released the chunk.
+  mutable Fate fate = Fate::kNew;
   uint32_t index = 0;                       // position of the record within its request
   const Value* values = nullptr;            // FlatFieldCount(spec) values, see registry.h
   LocalTime event_time = LocalTime::Min();  // Min() when the interface has none

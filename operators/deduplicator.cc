@@ -30,9 +30,11 @@ void Deduplicator::OnBatch(std::span<const ingest::Record* const> records) {
       *content = r->content_hash;
       passed_.push_back(r);
     } else if (*content == r->content_hash) {
+      r->fate = ingest::Fate::kDuplicate;
       ++duplicates_[r->interface];
     } else {
       *content = r->content_hash;
+      r->fate = ingest::Fate::kCorrection;
       ++corrections_[r->interface];
       // Keep arrival order: what passed so far goes first.
       if (!passed_.empty())

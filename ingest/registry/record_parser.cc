@@ -627,8 +627,13 @@ ParseOutcome ParseBody(InterfaceId id, od::value body, int64_t request_ts_ms, Ar
 
 ParseOutcome ParseBodyText(InterfaceId id, std::string_view json, int64_t request_ts_ms, Arena& arena,
                            std::vector<Record>& out) {
-  thread_local od::parser parser;
   const simdjson::padded_string padded(json);
+  return ParseBodyText(id, simdjson::padded_string_view(padded), request_ts_ms, arena, out);
+}
+
+ParseOutcome ParseBodyText(InterfaceId id, simdjson::padded_string_view padded, int64_t request_ts_ms,
+                           Arena& arena, std::vector<Record>& out) {
+  thread_local od::parser parser;
   const InterfaceSpec& spec = Registry::Get().At(id);
   const std::string label = std::string(PlatformName(spec.platform)) + "/" + std::string(spec.name);
   od::document doc;

@@ -55,6 +55,9 @@ ParseOutcome ParseBody(InterfaceId id, simdjson::ondemand::value body, int64_t r
 // Same, from JSON text (tests, tools). `json` needs no padding.
 ParseOutcome ParseBodyText(InterfaceId id, std::string_view json, int64_t request_ts_ms, Arena& arena,
                            std::vector<Record>& out);
+// Same, from text followed by simdjson::SIMDJSON_PADDING readable bytes (no copy).
+ParseOutcome ParseBodyText(InterfaceId id, simdjson::padded_string_view json, int64_t request_ts_ms,
+                           Arena& arena, std::vector<Record>& out);
 
 // Hour window start of a record's event time under the interface's hour rule.
 LocalTime HourStart(const InterfaceSpec& spec, LocalTime event_time);
