@@ -1,6 +1,4 @@
-// civicflow: one binary, clear subcommands.
-//   civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]
-//                    [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...
+// civicflow: one binary, clear subcommands (see kUsage).
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -10,12 +8,18 @@
 #include <thread>
 
 #include "engine/cli/replay.h"
+#include "engine/cli/serve.h"
 #include "operators/replenish_query.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
+    "  civicflow serve --listen HOST:PORT --data-dir DIR --accounts FILE [--io-threads N] [--shards N]\n"
+    "                  [--max-connections N] [--idle-timeout MS] [--read-timeout MS] [--token-lifetime "
+    "SECONDS]\n"
+    "                  [--lateness SECONDS] [--dedup-horizon SECONDS] [--reconcile-grace SECONDS]\n"
+    "      Serves every platform's upload interfaces on one port; SIGTERM drains and exits 0.\n"
     "  civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]\n"
     "                   [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...\n"
     "      Validates and processes archive files (NDJSON, one upload per line), flushes every\n"
@@ -91,6 +95,60 @@ int Replay(int argc, char** argv) {
   return 0;
 }
 
+int Serve(int argc, char** argv) {
+  civicflow::ServeOptions options;
+  const uint32_t cores = std::max(1u, std::thread::hardware_concurrency());
+  options.shards = cores;
+  options.server.io_threads = static_cast<int>(cores);
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--pg") return Usage("--pg: the PostgreSQL sink is not available in this build");
+    if (i + 1 >= argc) return Usage(std::string(arg) + " needs a value");
+    const std::string_view v = argv[++i];
+    int64_t n = 0;
+    const bool number = ParseNumber(v, n) && n >= 0;
+    if (arg == "--listen") {
+      const size_t colon = v.rfind(':');
+      uint16_t port = 0;
+      if (colon == std::string_view::npos || !ParseNumber(v.substr(colon + 1), port))
+        return Usage("--listen needs HOST:PORT");
+      options.server.host = v.substr(0, colon);
+      options.server.port = port;
+    } else if (arg == "--data-dir") {
+      options.data_dir = v;
+    } else if (arg == "--accounts") {
+      options.accounts_file = v;
+    } else if (!number) {
+      return Usage(std::string(arg) + " needs a number >= 0");
+    } else if (arg == "--io-threads" || arg == "--shards") {
+      if (n == 0 || n > 256) return Usage(std::string(arg) + " needs 1..256");
+      if (arg == "--shards")
+        options.shards = static_cast<uint32_t>(n);
+      else
+        options.server.io_threads = static_cast<int>(n);
+    } else if (arg == "--max-connections") {
+      options.server.max_connections = static_cast<size_t>(n);
+    } else if (arg == "--idle-timeout") {
+      options.server.idle_timeout_ms = n;
+    } else if (arg == "--read-timeout") {
+      options.server.read_timeout_ms = n;
+    } else if (arg == "--token-lifetime") {
+      options.token_lifetime_s = n;
+    } else if (arg == "--lateness") {
+      options.allowed_lateness_s = n;
+    } else if (arg == "--dedup-horizon") {
+      options.dedup_horizon_s = n;
+    } else if (arg == "--reconcile-grace") {
+      options.reconcile_grace_s = n;
+    } else {
+      return Usage("unknown option " + std::string(arg));
+    }
+  }
+  if (options.data_dir.empty() || options.accounts_file.empty() || options.server.host.empty())
+    return Usage("serve needs --listen, --data-dir and --accounts");
+  return civicflow::RunServe(options);
+}
+
 // replenishCarInfo's reply (parking spec table 26, appendix A codes).
 int Replenish(int argc, char** argv) {
   std::string data_dir, park_code, date;
@@ -132,6 +190,7 @@ int Replenish(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc < 2) return Usage("missing subcommand");
   const std::string_view command = argv[1];
+  if (command == "serve") return Serve(argc - 2, argv + 2);
   if (command == "replay") return Replay(argc - 2, argv + 2);
   if (command == "replenish") return Replenish(argc - 2, argv + 2);
   if (command == "--help" || command == "help") {

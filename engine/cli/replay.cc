@@ -9,11 +9,9 @@
 #include <memory>
 #include <optional>
 
-#include "engine/engine.h"
+#include "engine/cli/analytics_runtime.h"
 #include "ingest/archive/archive_parser.h"
 #include "ingest/archive/archive_reader.h"
-#include "operators/shard_pipeline.h"
-#include "storage/csv_table_parts.h"
 
 namespace civicflow {
 namespace {
@@ -121,95 +119,74 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   const size_t interfaces = Registry::Get().All().size();
   report.by_interface.resize(interfaces);
 
-  std::vector<storage::TableColumns> tables;
-  for (size_t t = 0; t < operators::kTableCount; ++t) {
-    const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
-    tables.push_back({schema.name, schema.columns});
-  }
-  auto parts = storage::CsvTableParts::Open(dir, tables, options.shards);
-  if (!parts.ok()) return parts.status();
-  report.outputs = parts->patterns();
+  RuntimeOptions runtime_options;
+  runtime_options.data_dir = options.data_dir;
+  runtime_options.shards = options.shards;
+  runtime_options.ingest_threads = options.threads;
+  runtime_options.allowed_lateness_s = options.allowed_lateness_s;
+  runtime_options.analytics.dedup.horizon_s = options.dedup_horizon_s;
+  runtime_options.analytics.reconcile_grace_s = options.reconcile_grace_s;
+  const size_t tokens = 2 * options.threads;
+  runtime_options.chunks = tokens + 2 * options.shards + 2;
+  auto runtime = AnalyticsRuntime::Open(runtime_options);
+  if (!runtime.ok()) return runtime.status();
+  Engine& engine = (*runtime)->engine();
+  ChunkPool& pool = (*runtime)->pool();
+  report.outputs = (*runtime)->outputs();
   const std::string dead_letter_path = (dir / "dead-letter.ndjson").string();
   std::FILE* dead_letters = std::fopen(dead_letter_path.c_str(), "wb");
   if (!dead_letters) return Status::Error("cannot create " + dead_letter_path);
 
-  std::vector<operators::ShardPipeline> pipelines(options.shards);
-  operators::AnalyticsOptions analytics;
-  analytics.dedup.horizon_s = options.dedup_horizon_s;
-  analytics.reconcile_grace_s = options.reconcile_grace_s;
-  OperatorFactory factory = [&](ShardId shard) -> std::unique_ptr<Operator> {
-    operators::ShardSinks sinks;
-    for (size_t t = 0; t < operators::kTableCount; ++t) sinks[t] = parts->Sink(shard, t);
-    pipelines[shard] = operators::MakeShardPipeline(analytics, sinks);
-    return std::move(pipelines[shard].root);
-  };
-
-  const size_t tokens = 2 * options.threads;
-  ChunkPool pool(tokens + 2 * options.shards + 2);
   ingest::IngestCounts totals;
-  {
-    EngineOptions engine_options;
-    engine_options.shards = options.shards;
-    engine_options.allowed_lateness_s = options.allowed_lateness_s;
-    engine_options.ingest_threads = options.threads;
-    engine_options.queue_batches = 2;
-    Engine engine(engine_options, pool, factory);
-
-    size_t file = 0;
-    std::vector<uint64_t> next_line(readers.size(), 1);  // per file, of the next block (serial stage only)
-    tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void,
-                         Token*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Token* {
-          auto token = std::make_unique<Token>();
-          token->chunk = pool.Acquire();
-          while (file < readers.size() && !readers[file].Next(token->chunk->input, token->length)) ++file;
-          if (file == readers.size()) {
-            pool.Release(token->chunk);
-            fc.stop();
-            return nullptr;
-          }
-          token->file = file;
-          report.input_bytes += token->length;
-          return token.release();
-        }) & tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel, [&](Token* token) {
-          thread_local ingest::ArchiveParser parser;
-          token->counts = std::make_unique<ingest::IngestCounts>();
-          RecordChunk& chunk = *token->chunk;
-          parser.ParseBlock(chunk.input.data(), token->length, chunk.input.size(), chunk, *token->counts);
-          return token;
-        }) & tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, [&](Token* token) {
-          std::unique_ptr<Token> owned(token);
-          const ingest::IngestCounts& counts = *owned->counts;
-          if (!counts.dead_letters.empty()) {
-            const std::string letters =
-                counts.DeadLetterJson(options.files[owned->file], next_line[owned->file]);
-            std::fwrite(letters.data(), 1, letters.size(), dead_letters);
-          }
-          next_line[owned->file] += counts.lines;
-          totals.Merge(*owned->counts);
-          engine.Submit(owned->chunk);
-        }));
-    engine.Drain();
-    for (ShardId s = 0; s < engine.shard_count(); ++s) report.late += engine.stats(s).late;
-    for (const auto& p : pipelines) report.late_rows += p.dedup->late_rows();
-    // The deduplicators die with the engine: read them now.
-    for (size_t id = 0; id < interfaces; ++id) {
-      InterfaceCounts& c = report.by_interface[id];
-      for (const auto& p : pipelines) {
-        c.duplicates += p.dedup->duplicates()[id];
-        c.corrections += p.dedup->corrections()[id];
-      }
-      c.accepted = totals.valid[id] - c.duplicates;
-      c.rejected = totals.rejected[id];
-    }
-  }
+  size_t file = 0;
+  std::vector<uint64_t> next_line(readers.size(), 1);  // per file, of the next block (serial stage only)
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, Token*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> Token* {
+        auto token = std::make_unique<Token>();
+        token->chunk = pool.Acquire();
+        while (file < readers.size() && !readers[file].Next(token->chunk->input, token->length)) ++file;
+        if (file == readers.size()) {
+          pool.Release(token->chunk);
+          fc.stop();
+          return nullptr;
+        }
+        token->file = file;
+        report.input_bytes += token->length;
+        return token.release();
+      }) & tbb::make_filter<Token*, Token*>(tbb::filter_mode::parallel, [&](Token* token) {
+        thread_local ingest::ArchiveParser parser;
+        token->counts = std::make_unique<ingest::IngestCounts>();
+        RecordChunk& chunk = *token->chunk;
+        parser.ParseBlock(chunk.input.data(), token->length, chunk.input.size(), chunk, *token->counts);
+        return token;
+      }) & tbb::make_filter<Token*, void>(tbb::filter_mode::serial_in_order, [&](Token* token) {
+        std::unique_ptr<Token> owned(token);
+        const ingest::IngestCounts& counts = *owned->counts;
+        if (!counts.dead_letters.empty()) {
+          const std::string letters =
+              counts.DeadLetterJson(options.files[owned->file], next_line[owned->file]);
+          std::fwrite(letters.data(), 1, letters.size(), dead_letters);
+        }
+        next_line[owned->file] += counts.lines;
+        totals.Merge(*owned->counts);
+        engine.Submit(owned->chunk);
+      }));
   std::fclose(dead_letters);
+  auto ran = (*runtime)->Close();
+  if (!ran.ok()) return ran.status();
+  for (size_t id = 0; id < interfaces; ++id) {
+    InterfaceCounts& c = report.by_interface[id];
+    c.duplicates = ran->duplicates[id];
+    c.corrections = ran->corrections[id];
+    c.accepted = totals.valid[id] - c.duplicates;
+    c.rejected = totals.rejected[id];
+  }
+  report.late = ran->late;
+  report.late_rows = ran->late_rows;
+  report.rows = ran->rows;
   report.outputs.push_back(dead_letter_path);
   report.rejected_unknown = totals.rejected_unknown;
-  auto rows = parts->Close();
-  if (!rows.ok()) return rows.status();
-  report.rows = *rows;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

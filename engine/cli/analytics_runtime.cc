@@ -1,0 +1,80 @@
+#include "engine/cli/analytics_runtime.h"
+
+#include <filesystem>
+
+namespace civicflow {
+
+// Writes each row to the shard's own sink and to a shared one.
+class AnalyticsRuntime::TeeSink final : public TableSink {
+ public:
+  TeeSink(TableSink& own, TableSink& shared) : own_(own), shared_(shared) {}
+  void Row(std::span<const std::string_view> cells) override {
+    own_.Row(cells);
+    shared_.Row(cells);
+  }
+
+ private:
+  TableSink& own_;
+  TableSink& shared_;
+};
+
+Result<std::unique_ptr<AnalyticsRuntime>> AnalyticsRuntime::Open(const RuntimeOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return Status::Error("cannot create data dir " + options.data_dir + ": " + ec.message());
+  std::vector<storage::TableColumns> tables;
+  for (size_t t = 0; t < operators::kTableCount; ++t) {
+    const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
+    tables.push_back({schema.name, schema.columns});
+  }
+  auto parts = storage::CsvTableParts::Open(options.data_dir, tables, options.shards);
+  if (!parts.ok()) return parts.status();
+  return std::unique_ptr<AnalyticsRuntime>(new AnalyticsRuntime(options, std::move(*parts)));
+}
+
+AnalyticsRuntime::AnalyticsRuntime(const RuntimeOptions& options, storage::CsvTableParts parts)
+    : options_(options), parts_(std::move(parts)), pipelines_(options.shards), pool_(options.chunks) {
+  EngineOptions engine_options;
+  engine_options.shards = options.shards;
+  engine_options.allowed_lateness_s = options.allowed_lateness_s;
+  engine_options.ingest_threads = options.ingest_threads;
+  engine_options.queue_batches = options.queue_batches;
+  engine_ =
+      std::make_unique<Engine>(engine_options, pool_, [this](ShardId shard) -> std::unique_ptr<Operator> {
+        operators::ShardSinks sinks;
+        for (size_t t = 0; t < operators::kTableCount; ++t) {
+          sinks[t] = parts_.Sink(shard, t);
+          if (TableSink* shared = options_.tees[t]) {
+            tee_sinks_.push_back(std::make_unique<TeeSink>(*sinks[t], *shared));
+            sinks[t] = tee_sinks_.back().get();
+          }
+        }
+        pipelines_[shard] = operators::MakeShardPipeline(options_.analytics, sinks);
+        return std::move(pipelines_[shard].root);
+      });
+}
+
+AnalyticsRuntime::~AnalyticsRuntime() = default;
+
+Result<RuntimeTotals> AnalyticsRuntime::Close() {
+  engine_->Drain();
+  RuntimeTotals totals;
+  const size_t interfaces = ingest::Registry::Get().All().size();
+  totals.duplicates.assign(interfaces, 0);
+  totals.corrections.assign(interfaces, 0);
+  for (ShardId s = 0; s < engine_->shard_count(); ++s) totals.late += engine_->stats(s).late;
+  for (const auto& p : pipelines_) {
+    totals.late_rows += p.dedup->late_rows();
+    for (size_t id = 0; id < interfaces; ++id) {
+      totals.duplicates[id] += p.dedup->duplicates()[id];
+      totals.corrections[id] += p.dedup->corrections()[id];
+    }
+  }
+  engine_.reset();  // the operators die here; their state was read above
+  auto rows = parts_.Close();
+  if (!rows.ok()) return rows.status();
+  totals.rows = *rows;
+  return totals;
+}
+
+}  // namespace civicflow

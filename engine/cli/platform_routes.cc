@@ -1,0 +1,30 @@
+#include "engine/cli/platform_routes.h"
+
+#include "ingest/platforms/community/http_adapter.h"
+#include "ingest/platforms/fitness/http_adapter.h"
+#include "ingest/platforms/orienteering/http_adapter.h"
+#include "ingest/platforms/parking/http_adapter.h"
+#include "ingest/platforms/ticketing/http_adapter.h"
+
+namespace civicflow {
+
+using namespace ingest::http;
+
+PlatformAdapters::PlatformAdapters(const Accounts& accounts, const AdapterContext& context,
+                                   const ingest::parking::ReplenishSource& replenish) {
+  auto add = [&](std::unique_ptr<PlatformHandler> adapter, std::initializer_list<const char*> prefixes) {
+    for (const char* prefix : prefixes) routes_.push_back({prefix, adapter.get()});
+    adapters_.push_back(std::move(adapter));
+  };
+  add(std::make_unique<FitnessAdapter>(accounts.fitness, context), {"/api/"});
+  add(std::make_unique<ingest::parking::ParkingAdapter>(accounts.parking, context, replenish),
+      {"/dataReceive/"});
+  add(std::make_unique<CommunityAdapter>(accounts.community, context), {"/api/v1/"});
+  add(std::make_unique<TicketingAdapter>(accounts.ticketing, context),
+      {"/getAccessToken", "/standard/", "/performance/", "/report/"});
+  add(std::make_unique<OrienteeringAdapter>(accounts.orienteering, context), {"/client/v1/"});
+}
+
+PlatformAdapters::~PlatformAdapters() = default;
+
+}  // namespace civicflow

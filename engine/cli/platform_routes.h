@@ -1,0 +1,29 @@
+#pragma once
+// PlatformAdapters: every platform's HTTP adapter, built from the accounts
+// file, and the path prefixes each answers. The prefixes do not collide
+// (PLATFORMS.md): community's /api/v1/ is longer than fitness's /api/, and
+// the server tries the longest prefix first.
+#include <memory>
+#include <vector>
+
+#include "ingest/http/accounts.h"
+#include "ingest/http/platform_handler.h"
+#include "ingest/http/server.h"
+#include "ingest/platforms/parking/replenish_source.h"
+
+namespace civicflow {
+
+class PlatformAdapters {
+ public:
+  PlatformAdapters(const ingest::http::Accounts& accounts, const ingest::http::AdapterContext& context,
+                   const ingest::parking::ReplenishSource& replenish);
+  ~PlatformAdapters();
+
+  const std::vector<ingest::http::Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<std::unique_ptr<ingest::http::PlatformHandler>> adapters_;
+  std::vector<ingest::http::Route> routes_;
+};
+
+}  // namespace civicflow

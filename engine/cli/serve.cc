@@ -1,0 +1,88 @@
+#include "engine/cli/serve.h"
+
+#include <pthread.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "engine/cli/analytics_runtime.h"
+#include "engine/cli/platform_routes.h"
+#include "engine/live_ingest.h"
+
+namespace civicflow {
+namespace {
+
+// Every connection is a descriptor: allow as many as the hard limit.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "civicflow serve: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int RunServe(const ServeOptions& options) {
+  // Stop signals are taken by one thread with sigwait; every thread started
+  // from here on inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  RaiseDescriptorLimit();
+
+  auto accounts = ingest::http::Accounts::Load(options.accounts_file);
+  if (!accounts.ok()) return Fail(accounts.status().message());
+
+  operators::LiveProblemPlates problem_plates;
+  RuntimeOptions runtime_options;
+  runtime_options.data_dir = options.data_dir;
+  runtime_options.shards = options.shards;
+  runtime_options.ingest_threads = static_cast<uint32_t>(options.server.io_threads);
+  runtime_options.allowed_lateness_s = options.allowed_lateness_s;
+  runtime_options.analytics.dedup.horizon_s = options.dedup_horizon_s;
+  runtime_options.analytics.reconcile_grace_s = options.reconcile_grace_s;
+  // Every I/O thread may hold a few uploads while the shards work.
+  runtime_options.chunks = 64 + 4 * static_cast<size_t>(options.server.io_threads);
+  runtime_options.queue_batches = 32;
+  runtime_options.tees[static_cast<size_t>(operators::Table::kParkingProblemPlates)] = &problem_plates;
+  auto runtime = AnalyticsRuntime::Open(runtime_options);
+  if (!runtime.ok()) return Fail(runtime.status().message());
+
+  SystemClock clock;
+  LiveIngest ingest((*runtime)->engine(), (*runtime)->pool());
+  ingest::http::PictureStore pictures(options.data_dir);
+  ingest::http::AdapterContext context{ingest, clock, pictures, options.token_lifetime_s * 1000};
+  PlatformAdapters adapters(*accounts, context, problem_plates);
+
+  auto server = ingest::http::HttpServer::Start(options.server, adapters.routes(), clock);
+  if (!server.ok()) return Fail(server.status().message());
+  std::printf("civicflow: listening on %s:%u\n", options.server.host.c_str(), (*server)->port());
+  std::fflush(stdout);
+
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    (*server)->Stop();
+  });
+  (*server)->Run();
+  // Run returns only once stopping; a drain that timed out leaves uploads in
+  // flight, which the engine's drain still settles.
+  stopper.join();
+  auto totals = (*runtime)->Close();
+  if (!totals.ok()) return Fail(totals.status().message());
+  std::printf("civicflow: stopped; %llu output rows\n", static_cast<unsigned long long>(totals->rows));
+  return 0;
+}
+
+}  // namespace civicflow

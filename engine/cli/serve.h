@@ -1,0 +1,28 @@
+#pragma once
+// Serve: the `civicflow serve` job. Every platform's adapter on one HTTP
+// port; accepted uploads go through LiveIngest into the same engine and
+// analytics as replay. SIGTERM or SIGINT: stop accepting, answer every
+// request in flight, flush every window, close the outputs, exit 0.
+#include <cstdint>
+#include <string>
+
+#include "ingest/http/server.h"
+
+namespace civicflow {
+
+struct ServeOptions {
+  ingest::http::ServerOptions server;
+  std::string data_dir;
+  std::string accounts_file;
+  uint32_t shards = 2;
+  int64_t allowed_lateness_s = 3600;
+  int64_t dedup_horizon_s = 48 * 3600;
+  int64_t reconcile_grace_s = 600;
+  int64_t token_lifetime_s = 24 * 3600;
+};
+
+// Runs until a stop signal; the process exit code. Prints
+// "civicflow: listening on HOST:PORT" once it accepts connections.
+int RunServe(const ServeOptions& options);
+
+}  // namespace civicflow

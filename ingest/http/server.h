@@ -1,0 +1,68 @@
+#pragma once
+// HttpServer: every platform's paths on one port, over Boost.Beast.
+//
+// Each connection reads one request at a time: the header first (so the
+// route's body limit is known before the body is read), then the body, then
+// hands an Exchange to the route's PlatformHandler and reads the next
+// request only after the reply is written (keep-alive). Timeouts bound every
+// read and write, so a slow or idle client cannot pin a connection; past
+// `max_connections` new connections are closed at once. Requests that are
+// not HTTP, or whose header is too large, get a plain 400/431 and the
+// connection is closed. Paths no platform owns get 404.
+//
+// Threads: Run() spreads the connections over `io_threads` threads; handlers
+// may finish exchanges from any thread. Stop() (any thread, e.g. a signal
+// handler's strand) stops accepting, lets requests in flight finish, closes
+// idle connections, and makes Run() return once every connection is gone.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/clock.h"
+#include "engine/base/status.h"
+#include "ingest/http/platform_handler.h"
+
+namespace civicflow::ingest::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: any free port (see port())
+  int io_threads = 2;
+  size_t max_connections = 10000;
+  size_t header_limit = 16 * 1024;
+  int64_t idle_timeout_ms = 60'000;  // waiting for the next request on a kept-alive connection
+  int64_t read_timeout_ms = 30'000;  // reading one request once its first byte arrived
+  int64_t write_timeout_ms = 30'000;
+  int64_t drain_timeout_ms = 30'000;  // Stop(): longest wait for requests in flight
+};
+
+// A route: requests whose path starts with `prefix` go to `handler`.
+struct Route {
+  std::string prefix;
+  PlatformHandler* handler;
+};
+
+class HttpServer {
+ public:
+  // Routes are tried longest prefix first. Binds immediately.
+  static Result<std::unique_ptr<HttpServer>> Start(const ServerOptions& options, std::vector<Route> routes,
+                                                   const Clock& clock);
+  ~HttpServer();
+
+  uint16_t port() const;
+  // Serves until Stop(); returns once every connection has closed.
+  void Run();
+  void Stop();
+  size_t connections() const;
+
+  class Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace civicflow::ingest::http
