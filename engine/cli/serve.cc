@@ -10,6 +10,7 @@
 #include "engine/cli/analytics_runtime.h"
 #include "engine/cli/platform_routes.h"
 #include "engine/live_ingest.h"
+#include "operators/replenish_query.h"
 
 namespace civicflow {
 namespace {
