@@ -7,12 +7,37 @@
 
 #include "engine/base/json_escape.h"
 #include "engine/base/local_time.h"
+#include "ingest/platforms/parking/reply.h"
+#include "operators/tables.h"
 #include "storage/csv_reader.h"
 
 namespace civicflow::operators {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Position of `name` among parking_problem_plates' columns.
+size_t ProblemPlateColumn(std::string_view name) {
+  const auto columns = Schema(Table::kParkingProblemPlates).columns;
+  return static_cast<size_t>(std::find(columns.begin(), columns.end(), name) - columns.begin());
+}
+
+// ReplenishReply without its newline: the HTTP reply.
+std::string ReplenishReplyBody(std::string_view park_code, const ReplenishPage& page, int64_t timestamp_ms) {
+  std::string data = "[";
+  if (page.code == ProblemPlateIndex::kOk) {
+    data += "{\"parkCode\":";
+    AppendJsonString(data, park_code);
+    data += ",\"plateNoList\":[";
+    for (size_t i = 0; i < page.plates.size(); ++i) {
+      if (i) data += ',';
+      AppendJsonString(data, page.plates[i].plate_no);
+    }
+    data += "]}";
+  }
+  data += ']';
+  return ingest::parking::Reply(page.code, ingest::parking::CodeText(page.code), timestamp_ms, data);
+}
 
 }  // namespace
 
@@ -105,23 +130,36 @@ size_t ProblemPlateIndex::plates() const {
 }
 
 std::string ReplenishReply(std::string_view park_code, const ReplenishPage& page, int64_t timestamp_ms) {
-  std::string out = "{\"code\":\"" + std::to_string(page.code) + "\",\"message\":";
-  AppendJsonString(out, page.code == ProblemPlateIndex::kOk           ? "成功"
-                        : page.code == ProblemPlateIndex::kNoSuchPage ? "页码不存在"
-                                                                      : "参数错误");
-  out += ",\"timestamp\":" + std::to_string(timestamp_ms) + ",\"data\":[";
-  if (page.code == ProblemPlateIndex::kOk) {
-    out += "{\"parkCode\":";
-    AppendJsonString(out, park_code);
-    out += ",\"plateNoList\":[";
-    for (size_t i = 0; i < page.plates.size(); ++i) {
-      if (i) out += ',';
-      AppendJsonString(out, page.plates[i].plate_no);
-    }
-    out += "]}";
-  }
-  out += "]}\n";
-  return out;
+  return ReplenishReplyBody(park_code, page, timestamp_ms) + "\n";
+}
+
+LiveProblemPlates::LiveProblemPlates()
+    : park_code_(ProblemPlateColumn("park_code")),
+      date_(ProblemPlateColumn("date")),
+      plate_no_(ProblemPlateColumn("plate_no")),
+      problem_(ProblemPlateColumn("problem")) {}
+
+void LiveProblemPlates::Row(std::span<const std::string_view> cells) {
+  std::unique_lock lock(mutex_);
+  index_.Add(cells[park_code_], cells[date_], cells[plate_no_], cells[problem_]);
+}
+
+ReplenishPage LiveProblemPlates::Page(std::string_view park_code, std::string_view date, int64_t current_page,
+                                      int64_t page_size) const {
+  std::shared_lock lock(mutex_);
+  return index_.Page(park_code, date, current_page, page_size);
+}
+
+ingest::parking::ReplenishAnswer LiveProblemPlates::Answer(std::string_view park_code, std::string_view date,
+                                                           int64_t current_page, int64_t page_size,
+                                                           int64_t timestamp_ms) const {
+  const ReplenishPage page = Page(park_code, date, current_page, page_size);
+  return {page.code, ReplenishReplyBody(park_code, page, timestamp_ms)};
+}
+
+size_t LiveProblemPlates::plates() const {
+  std::shared_lock lock(mutex_);
+  return index_.plates();
 }
 
 }  // namespace civicflow::operators

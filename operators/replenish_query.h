@@ -7,14 +7,19 @@
 //
 // Built once (Add, or LoadFromDir over the CSV part files replay writes),
 // then only read: Page() is const and safe from any thread once building is
-// done. Building is single-threaded.
+// done. Building is single-threaded; LiveProblemPlates (below) is the one a
+// server builds and reads at the same time.
 #include <cstdint>
 #include <map>
+#include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/base/table_sink.h"
+#include "ingest/platforms/parking/replenish_source.h"
 
 namespace civicflow::operators {
 
@@ -63,9 +68,36 @@ class ProblemPlateIndex {
   std::map<std::string, std::map<std::string, std::vector<std::string>>> by_lot_date_;
 };
 
-// The parking platform's reply to replenishCarInfo (spec table 26, codes of
-// appendix A): {"code","message","timestamp","data":[{"parkCode","plateNoList":[...]}]},
+// The parking platform's reply to replenishCarInfo (spec tables 26 and 29,
+// codes and texts of appendix A; ingest/platforms/parking/reply.h):
+// {"code":<Int>,"message","timestamp","data":[{"parkCode","plateNoList":[...]}]},
 // data empty unless the code is 0. One line, newline-terminated.
 std::string ReplenishReply(std::string_view park_code, const ReplenishPage& page, int64_t timestamp_ms);
+
+// LiveProblemPlates: the ProblemPlateIndex of a running server. The shards'
+// parking_problem_plates rows are teed into it as they are emitted (Row, with
+// the table's columns, operators/tables.cc) while the parking adapter's I/O
+// threads ask it for pages (Page, Answer). Thread-safe: rows take the
+// exclusive lock, pages the shared one.
+class LiveProblemPlates final : public TableSink, public ingest::parking::ReplenishSource {
+ public:
+  LiveProblemPlates();
+
+  // One parking_problem_plates row: park_code, date, plate_no, problem, list_time.
+  void Row(std::span<const std::string_view> cells) override;
+
+  ReplenishPage Page(std::string_view park_code, std::string_view date, int64_t current_page,
+                     int64_t page_size) const;
+  // Page() as the HTTP reply to replenishCarInfo (ReplenishReply without the newline).
+  ingest::parking::ReplenishAnswer Answer(std::string_view park_code, std::string_view date,
+                                          int64_t current_page, int64_t page_size,
+                                          int64_t timestamp_ms) const override;
+  size_t plates() const;
+
+ private:
+  const size_t park_code_, date_, plate_no_, problem_;  // column positions in a row
+  mutable std::shared_mutex mutex_;
+  ProblemPlateIndex index_;
+};
 
 }  // namespace civicflow::operators

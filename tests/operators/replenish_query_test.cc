@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "operators/parking_reconciler.h"
@@ -166,12 +168,88 @@ TEST(ReplenishReply, SpeaksTheParkingSpecsReplyFormat) {
   ReplenishPage ok{
       ProblemPlateIndex::kOk, 2, {{"粤B12345", {"missing_enter"}}, {"粤B22222", {"missing_exit"}}}};
   EXPECT_EQ(ReplenishReply("c492c59ab3b6eec618f2ba80974110e0", ok, 1763632800000),
-            R"({"code":"0","message":"成功","timestamp":1763632800000,"data":[{"parkCode":)"
+            R"({"code":0,"message":"成功","timestamp":1763632800000,"data":[{"parkCode":)"
             R"("c492c59ab3b6eec618f2ba80974110e0","plateNoList":["粤B12345","粤B22222"]}]})"
             "\n");
   ReplenishPage past{ProblemPlateIndex::kNoSuchPage, 2, {}};
-  EXPECT_EQ(ReplenishReply("p", past, 1), R"({"code":"1107","message":"页码不存在","timestamp":1,"data":[]})"
-                                          "\n");
+  EXPECT_EQ(ReplenishReply("p", past, 1),
+            R"({"code":1107,"message":"指定页码不存在","timestamp":1,"data":[]})"
+            "\n");
+  ReplenishPage bad{ProblemPlateIndex::kBadParameters, 0, {}};
+  EXPECT_EQ(ReplenishReply("p", bad, 1), R"({"code":4,"message":"参数错误","timestamp":1,"data":[]})"
+                                         "\n");
+}
+
+// Rows as the reconciler emits them while serving, teed into the live index.
+TEST(LiveProblemPlatesTest, AnswersFromTheReconcilersRowsAsTheyCome) {
+  LiveProblemPlates live;
+  testing::TableCapture unused;
+  ParkingReconciler reconciler(unused, live, unused);
+  testing::RecordSet in;
+  in.Add(ingest::Platform::kParking, "parkCarInfo",
+         R"({"parkCode":"c492c59ab3b6eec618f2ba80974110e0","plateNoList":"粤B00001,粤B00002"})",
+         ParseDateTime("2026-11-20 10:00:00")->ToEpochMillis());
+  in.Add(ingest::Platform::kParking, "parkCarInfo",
+         R"({"parkCode":"c492c59ab3b6eec618f2ba80974110e0","plateNoList":"粤B00003"})",
+         ParseDateTime("2026-11-20 11:00:00")->ToEpochMillis());
+  EXPECT_EQ(live.Page(kLot, kDay, 1, 10).total, 0);
+  reconciler.OnBatch(in.Pointers());
+  reconciler.Flush();
+  const ReplenishPage page = live.Page(kLot, kDay, 1, 10);
+  EXPECT_EQ(page.code, ProblemPlateIndex::kOk);
+  EXPECT_EQ(page.plates, (std::vector<ProblemPlate>{{Plate(1), {"missing_exit"}},
+                                                    {Plate(2), {"missing_exit"}},
+                                                    {"粤B00003", {"missing_enter"}}}));
+  EXPECT_EQ(live.plates(), 3u);
+}
+
+TEST(LiveProblemPlatesTest, ReadsCellsByTheTablesColumnsAndAnswersTheHttpReply) {
+  LiveProblemPlates live;
+  const std::string_view row[] = {kLot, kDay, "粤B12345", "missing_enter", "2026-11-20 12:00:00"};
+  live.Row(row);
+  const std::string_view again[] = {kLot, kDay, "粤B12345", "missing_exit", "2026-11-20 13:00:00"};
+  live.Row(again);
+  EXPECT_EQ(live.Page(kLot, kDay, 1, 50).plates,
+            (std::vector<ProblemPlate>{{"粤B12345", {"missing_enter", "missing_exit"}}}));
+  const ingest::parking::ReplenishAnswer ok = live.Answer(kLot, kDay, 1, 50, 1763632800000);
+  EXPECT_EQ(ok.code, 0);
+  EXPECT_EQ(ok.reply, R"({"code":0,"message":"成功","timestamp":1763632800000,"data":[{"parkCode":)"
+                      R"("c492c59ab3b6eec618f2ba80974110e0","plateNoList":["粤B12345"]}]})");
+  const ingest::parking::ReplenishAnswer past = live.Answer(kLot, kDay, 2, 50, 5);
+  EXPECT_EQ(past.code, ProblemPlateIndex::kNoSuchPage);
+  EXPECT_EQ(past.reply, R"({"code":1107,"message":"指定页码不存在","timestamp":5,"data":[]})");
+  EXPECT_EQ(live.Answer(kLot, kDay, 1, 51, 5).code, ProblemPlateIndex::kBadParameters);
+}
+
+TEST(LiveProblemPlatesTest, PagesWhileRowsArrive) {
+  LiveProblemPlates live;
+  constexpr int kPlates = 2000;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 1; i <= kPlates; ++i) {
+      const std::string plate = Plate(i);
+      const std::string_view row[] = {kLot, kDay, plate, "missing_exit", "2026-11-20 12:00:00"};
+      live.Row(row);
+    }
+    done = true;
+  });
+  std::vector<std::thread> readers;
+  std::atomic<int> inconsistent{0};
+  for (int r = 0; r < 3; ++r)
+    readers.emplace_back([&] {
+      int64_t last_total = 0;
+      while (!done) {
+        const ReplenishPage page = live.Page(kLot, kDay, 1, 50);
+        // Totals only grow, and a page is never longer than the total.
+        if (page.total < last_total || static_cast<int64_t>(page.plates.size()) > page.total) ++inconsistent;
+        last_total = page.total;
+      }
+    });
+  writer.join();
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(inconsistent.load(), 0);
+  EXPECT_EQ(live.Page(kLot, kDay, 1, 50).total, kPlates);
+  EXPECT_EQ(live.Page(kLot, kDay, kPlates / 50, 50).plates.back().plate_no, Plate(kPlates));
 }
 
 }  // namespace

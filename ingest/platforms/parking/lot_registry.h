@@ -1,0 +1,46 @@
+#pragma once
+// LotRegistry: which lots each parking account reports for, and when each lot
+// last sent a heartbeat — the session state the spec leaves implicit (a login
+// is per userId, a heartbeat names no lot).
+//
+// An account reports for a lot once it has uploaded a valid record carrying
+// that parkCode (parkInfo at initialisation, and every later upload, so the
+// lots are learned again after a restart) or a heartbeat naming it. A lot is
+// offline when its last heartbeat is more than three beats (90 s) old; lots
+// that never sent one have no status.
+// Thread-safe: lookups take a shared lock, learning a new lot or a heartbeat
+// the exclusive one.
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace civicflow::ingest::parking {
+
+class LotRegistry {
+ public:
+  static constexpr int64_t kHeartbeatIntervalMs = 30'000;
+  static constexpr int64_t kOfflineAfterMs = 3 * kHeartbeatIntervalMs;
+
+  explicit LotRegistry(size_t accounts) : lots_by_account_(accounts) {}
+
+  void Learn(size_t account, std::span<const std::string> lots);
+  bool Reports(size_t account, std::string_view lot) const;
+  std::vector<std::string> LotsOf(size_t account) const;  // sorted
+
+  void Heartbeat(std::string_view lot, int64_t now_ms);
+  // Lots whose last heartbeat is more than kOfflineAfterMs before `now_ms`; sorted.
+  std::vector<std::string> Offline(int64_t now_ms) const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::vector<std::set<std::string, std::less<>>> lots_by_account_;
+  std::map<std::string, int64_t, std::less<>> last_heartbeat_ms_;
+};
+
+}  // namespace civicflow::ingest::parking
