@@ -1,5 +1,5 @@
 # Compiles the vendored GB/T 2260 code list (third_party/gbt2260/codes.txt)
-# into civicflow::ingest::IsRegionCode (declared in ingest/registry/registry.h).
+# into civicflow::ingest::IsRegionCode and RegionCodes (declared in ingest/registry/registry.h).
 #
 #   include(EmbedRegionCodes)
 #   civicflow_embed_region_codes(REGION_CODES_CC)
@@ -96,6 +96,8 @@ bool IsRegionCode(int64_t code) {
   if (code < kRegionCodes[0] || code > std::end(kRegionCodes)[-1]) return false;
   return std::binary_search(std::begin(kRegionCodes), std::end(kRegionCodes), static_cast<int32_t>(code));
 }
+
+std::span<const int32_t> RegionCodes() { return kRegionCodes; }
 
 }  // namespace civicflow::ingest
 ")

@@ -50,5 +50,7 @@ int FlatFieldIndex(const InterfaceSpec& spec, std::string_view name);
 
 // GB/T 2260 administrative division codes (vendored list, compiled in).
 bool IsRegionCode(int64_t code);
+// Every code of that list, ascending (the community dictionary wd/xzqh).
+std::span<const int32_t> RegionCodes();
 
 }  // namespace civicflow::ingest
