@@ -8,35 +8,15 @@
 #include "ingest/crypto/crypto.h"
 #include "ingest/registry/registry.h"
 #include "tools/loadgen/platform_client.h"
+#include "tools/loadgen/query_encoding.h"
 
 namespace civicflow::loadgen {
 namespace {
 
-bool IsUnreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == '~';
-}
-
-std::string PercentEncoded(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    if (IsUnreserved(c)) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[static_cast<unsigned char>(c) >> 4];
-      out += kHex[static_cast<unsigned char>(c) & 15];
-    }
-  }
-  return out;
-}
-
 class CommunityClient final : public PlatformClient {
  public:
   explicit CommunityClient(const ingest::http::CommunityAccount& account)
-      : app_key_query_("?appKey=" + PercentEncoded(account.app_key)),
-        private_key_pem_(account.private_key_pem) {}
+      : app_key_query_("?appKey=" + UrlEncoded(account.app_key)), private_key_pem_(account.private_key_pem) {}
 
   Result<HttpCall> Upload(std::string_view interface, int64_t /*ts_ms*/, std::string_view body,
                           Transport& /*transport*/) override {

@@ -13,6 +13,7 @@
 #include "ingest/crypto/crypto.h"
 #include "ingest/registry/registry.h"
 #include "tools/loadgen/platform_client.h"
+#include "tools/loadgen/query_encoding.h"
 
 namespace civicflow::loadgen {
 namespace {
@@ -20,26 +21,6 @@ namespace {
 namespace dom = simdjson::dom;
 
 constexpr std::string_view kClientType = "app";
-
-bool IsUnreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == '~';
-}
-
-std::string PercentEncoded(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    if (IsUnreserved(c)) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[static_cast<unsigned char>(c) >> 4];
-      out += kHex[static_cast<unsigned char>(c) & 15];
-    }
-  }
-  return out;
-}
 
 // A member's value as path or query text: a string's contents, otherwise its JSON.
 std::string PlainText(dom::element value) {
@@ -115,7 +96,7 @@ class OrienteeringClient final : public PlatformClient {
       if (object[name].get(value))
         return Status::Error("orienteering/" + std::string(spec.name) + ": the body has no " +
                              std::string(name));
-      call.target += PercentEncoded(PlainText(value));
+      call.target += UrlEncoded(PlainText(value));
       in_path.push_back(name);
       rest.remove_prefix(close + 1);
     }
@@ -124,7 +105,7 @@ class OrienteeringClient final : public PlatformClient {
       if (std::find(in_path.begin(), in_path.end(), key) != in_path.end()) continue;
       if (get) {
         members += members.empty() ? '?' : '&';
-        members += PercentEncoded(key) + "=" + PercentEncoded(PlainText(value));
+        members += UrlEncoded(key) + "=" + UrlEncoded(PlainText(value));
       } else {
         if (!members.empty()) members += ',';
         AppendJsonString(members, key);

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "engine/base/json_escape.h"
+#include "ingest/http/reply_parts.h"
 
 namespace civicflow::ingest::http {
 namespace {
@@ -23,17 +24,6 @@ constexpr std::string_view kUnknownPath = "1006";
 constexpr std::string_view kWrongMethod = "1007";
 constexpr std::string_view kTooLarge = "1008";
 
-std::string_view MethodName(Method method) {
-  switch (method) {
-    case Method::kGet:
-      return "GET";
-    case Method::kPost:
-      return "POST";
-    default:
-      return "OTHER";
-  }
-}
-
 // {"code":code,"errMsg":message,"data":data}
 void Send(Exchange& exchange, std::string_view code, std::string_view message,
           std::string_view data = "null") {
@@ -50,13 +40,6 @@ void Send(Exchange& exchange, std::string_view code, std::string_view message,
   exchange.reply += '}';
   exchange.reply_code = std::string(code);
   exchange.Finish();
-}
-
-std::string OutcomeData(const SubmitOutcome& outcome) {
-  return "{\"records\":" + std::to_string(outcome.records) +
-         ",\"accepted\":" + std::to_string(outcome.accepted) +
-         ",\"duplicates\":" + std::to_string(outcome.duplicates) +
-         ",\"corrections\":" + std::to_string(outcome.corrections) + "}";
 }
 
 }  // namespace
@@ -169,7 +152,7 @@ void CommunityAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std
       Registry::Get().IdOf(spec), exchange.body, exchange.received_ms,
       [this, &exchange, registrations = std::move(scan.registrations)](const SubmitOutcome& outcome) {
         prerequisites_.Register(registrations);
-        Send(exchange, kSuccess, "success", OutcomeData(outcome));
+        Send(exchange, kSuccess, "success", OutcomeJson(outcome));
       });
   if (error) Send(exchange, kInvalidData, error->Message());
 }

@@ -9,6 +9,7 @@
 #include "engine/base/json_escape.h"
 #include "ingest/crypto/crypto.h"
 #include "ingest/http/query_record.h"
+#include "ingest/http/reply_parts.h"
 
 namespace civicflow::ingest::http {
 namespace {
@@ -29,17 +30,6 @@ constexpr std::string_view kNotFound = "not_found";
 constexpr std::string_view kMethodNotAllowed = "method_not_allowed";
 constexpr std::string_view kPayloadTooLarge = "payload_too_large";
 constexpr std::string_view kOk = "ok";  // reply_code of a data reply
-
-std::string_view MethodName(Method method) {
-  switch (method) {
-    case Method::kGet:
-      return "GET";
-    case Method::kPost:
-      return "POST";
-    default:
-      return "OTHER";
-  }
-}
 
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -78,13 +68,6 @@ std::string_view Trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-std::string OutcomeData(const SubmitOutcome& outcome) {
-  return "{\"records\":" + std::to_string(outcome.records) +
-         ",\"accepted\":" + std::to_string(outcome.accepted) +
-         ",\"duplicates\":" + std::to_string(outcome.duplicates) +
-         ",\"corrections\":" + std::to_string(outcome.corrections) + "}";
 }
 
 // {"field":"<field>"}, or {"<field>":"<value>"} when a value is given.
@@ -360,7 +343,7 @@ void OrienteeringAdapter::Upload(Exchange& exchange, const Call& call, size_t ac
       Registry::Get().IdOf(call.spec), exchange.body, exchange.received_ms,
       [this, &exchange, account, digest = std::move(digest)](const SubmitOutcome& outcome) {
         sessions_.Apply(account, digest);
-        SendData(exchange, OutcomeData(outcome));
+        SendData(exchange, OutcomeJson(outcome));
       });
   if (error) SendInvalid(exchange, *error);
 }

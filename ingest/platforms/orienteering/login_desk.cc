@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "ingest/crypto/crypto.h"
+#include "ingest/http/same_secret.h"
 
 namespace civicflow::ingest::http {
 namespace {
@@ -12,15 +13,6 @@ std::string MobileKey(std::string_view country_code, std::string_view mobile) {
   key += ':';
   key += mobile;
   return key;
-}
-
-// Compares secrets in time that does not depend on where they differ.
-bool SameSecret(std::string_view expected, std::string_view given) {
-  if (expected.empty() || expected.size() != given.size()) return false;
-  unsigned char difference = 0;
-  for (size_t i = 0; i < expected.size(); ++i)
-    difference |= static_cast<unsigned char>(expected[i] ^ given[i]);
-  return difference == 0;
 }
 
 }  // namespace

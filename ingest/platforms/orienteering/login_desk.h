@@ -33,7 +33,7 @@ class LoginDesk {
 
   // auth/sms/send: 0 when a code counts as sent now, else the seconds until
   // the next send is allowed. Mobiles without an account are answered alike
-  // (and keep no state), so the reply does not tell who has an account.
+  // (and keep no state), so a first send does not tell who has an account.
   int64_t SendCode(std::string_view country_code, std::string_view mobile);
 
   struct Grant {

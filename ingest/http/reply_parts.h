@@ -1,0 +1,31 @@
+#pragma once
+// Pieces of replies that several adapters write the same way: a method's
+// name for "method X not allowed" messages, and an upload's SubmitOutcome as
+// the JSON object {"records","accepted","duplicates","corrections"}.
+#include <string>
+#include <string_view>
+
+#include "ingest/http/exchange.h"
+#include "ingest/http/record_submitter.h"
+
+namespace civicflow::ingest::http {
+
+inline std::string_view MethodName(Method method) {
+  switch (method) {
+    case Method::kGet:
+      return "GET";
+    case Method::kPost:
+      return "POST";
+    default:
+      return "OTHER";
+  }
+}
+
+inline std::string OutcomeJson(const SubmitOutcome& outcome) {
+  return "{\"records\":" + std::to_string(outcome.records) +
+         ",\"accepted\":" + std::to_string(outcome.accepted) +
+         ",\"duplicates\":" + std::to_string(outcome.duplicates) +
+         ",\"corrections\":" + std::to_string(outcome.corrections) + "}";
+}
+
+}  // namespace civicflow::ingest::http
