@@ -34,3 +34,5 @@ clean="$dir/archive-$records-wellformed.ndjson"
 build/bench/replay_bench --archive "$clean" --benchmark_repetitions="${REPETITIONS:-3}" \
   --benchmark_report_aggregates_only=true
 build/bench/operators_bench --archive "$clean"
+# HTTP ingest: civicflow serve against nginx with the same prepared requests.
+bench/http_bench.sh "${HTTP_RECORDS:-200000}"

@@ -50,6 +50,13 @@ std::string ReportTable(const LoadReport& r) {
   Row(out, "prepared in", Format("%.2f s", r.prepare_seconds));
   for (const auto& [reason, count] : r.unprepared)
     Row(out, "not prepared", std::to_string(count) + "  " + reason);
+  if (r.setup_requests > 0) {
+    Row(out, "setup (master data)",
+        std::to_string(r.setup_requests) + " requests first, in order, " + std::to_string(r.setup_passes) +
+            " passes, " + Format("%.2f s", r.setup_seconds) + ": " + std::to_string(r.setup_accepted) +
+            " accepted, " + std::to_string(r.setup_errors) + " transport errors");
+    for (const auto& [code, count] : r.setup_replies) Row(out, "setup reply " + code, std::to_string(count));
+  }
   Row(out, "requests", std::to_string(r.requests));
   Row(out, "records", std::to_string(r.records));
   Row(out, "accepted",
@@ -80,6 +87,13 @@ std::string ReportJson(const LoadReport& r) {
   out += ",\"prepare_seconds\":" + Format("%.3f", r.prepare_seconds);
   out += ",\"unprepared\":";
   JsonCounts(out, r.unprepared);
+  out += ",\"setup\":{\"requests\":" + std::to_string(r.setup_requests) +
+         ",\"accepted\":" + std::to_string(r.setup_accepted) +
+         ",\"transport_errors\":" + std::to_string(r.setup_errors) +
+         ",\"passes\":" + std::to_string(r.setup_passes) + ",\"seconds\":" + Format("%.3f", r.setup_seconds) +
+         ",\"replies\":";
+  JsonCounts(out, r.setup_replies);
+  out += '}';
   out += ",\"requests\":" + std::to_string(r.requests);
   out += ",\"records\":" + std::to_string(r.records);
   out += ",\"accepted_requests\":" + std::to_string(r.accepted_requests);

@@ -19,7 +19,13 @@ struct LoadReport {
   double prepare_seconds = 0;
   std::map<std::string, uint64_t> unprepared;  // "platform: reason" → uploads
 
-  // Sending: requests and records sent, whether answered or not.
+  // Master data sent first, untimed (RequestPlan::setup).
+  uint64_t setup_requests = 0, setup_accepted = 0, setup_errors = 0;
+  int setup_passes = 0;  // sending again what was refused while that helped
+  double setup_seconds = 0;
+  std::map<std::string, uint64_t> setup_replies;  // each request's last reply
+
+  // The timed run: requests and records sent, whether answered or not.
   uint64_t requests = 0, records = 0;
   uint64_t accepted_requests = 0, accepted_records = 0;  // the platform's code says taken
   double seconds = 0;                                    // first send to last answer

@@ -28,6 +28,29 @@ std::string ReplyLabel(ingest::Platform platform, std::string_view code, unsigne
   return label;
 }
 
+// What became of one request.
+struct Reply {
+  bool answered = false;
+  bool accepted = false;
+  std::string label;  // answered: see ReplyLabel
+  std::string error;  // not answered: the transport's message
+};
+
+Reply Exchange(const PreparedRequest& request, HttpTransport& transport, AccountClients& readers) {
+  Reply reply;
+  Result<HttpAnswer> answer = transport.Send(request.wire);
+  if (!answer.ok()) {
+    reply.error = answer.status().message();
+    return reply;
+  }
+  reply.answered = true;
+  PlatformClient* reader = readers.For(request.platform, 0);
+  const std::string code = reader ? reader->ReplyCode(*answer) : std::string();
+  reply.label = ReplyLabel(request.platform, code, answer->status);
+  reply.accepted = !code.empty() && reader->Accepted(code);
+  return reply;
+}
+
 void SendAll(const std::vector<PreparedRequest>& requests, size_t connection, const LoadOptions& options,
              size_t connections, SteadyClock::time_point start, HttpTransport& transport,
              AccountClients& readers, ConnectionTally& tally) {
@@ -41,19 +64,17 @@ void SendAll(const std::vector<PreparedRequest>& requests, size_t connection, co
                          std::chrono::duration<double>(offset_s + static_cast<double>(j) * interval_s));
       std::this_thread::sleep_until(from);
     }
-    Result<HttpAnswer> answer = transport.Send(request.wire);
+    const Reply reply = Exchange(request, transport, readers);
     const auto done = SteadyClock::now();
     ++tally.requests;
     tally.records += request.records;
-    if (!answer.ok()) {
-      if (tally.transport_errors++ == 0) tally.first_transport_error = answer.status().message();
+    if (!reply.answered) {
+      if (tally.transport_errors++ == 0) tally.first_transport_error = reply.error;
       continue;
     }
     tally.latency.Record(std::chrono::duration_cast<std::chrono::nanoseconds>(done - from).count());
-    PlatformClient* reader = readers.For(request.platform, connection);
-    const std::string code = reader ? reader->ReplyCode(*answer) : std::string();
-    ++tally.replies[ReplyLabel(request.platform, code, answer->status)];
-    if (!code.empty() && reader->Accepted(code)) {
+    ++tally.replies[reply.label];
+    if (reply.accepted) {
       ++tally.accepted_requests;
       tally.accepted_records += request.records;
     }
@@ -61,10 +82,45 @@ void SendAll(const std::vector<PreparedRequest>& requests, size_t connection, co
   tally.finished = SteadyClock::now();
 }
 
+// Sends the master data in archive order, then again what was refused, in
+// order, while each pass gets more accepted: an archive need not list a
+// community before its entrances, and a refused registration changes nothing.
+Status SendSetup(const std::vector<PreparedRequest>& setup, const ingest::http::Accounts& accounts,
+                 const LoadOptions& options, LoadReport& report) {
+  HttpTransport transport(options.target);
+  if (Status connected = transport.Connect(); !connected.ok()) return connected;
+  AccountClients readers(accounts, options.parking_password);
+  const auto start = SteadyClock::now();
+  std::vector<Reply> final_replies(setup.size());
+  std::vector<size_t> pending(setup.size());
+  for (size_t i = 0; i < setup.size(); ++i) pending[i] = i;
+  constexpr int kMaxPasses = 8;
+  for (int pass = 1; pass <= kMaxPasses && !pending.empty(); ++pass) {
+    report.setup_passes = pass;
+    std::vector<size_t> refused;
+    for (size_t i : pending) {
+      final_replies[i] = Exchange(setup[i], transport, readers);
+      if (!final_replies[i].accepted) refused.push_back(i);
+    }
+    if (refused.size() == pending.size()) break;
+    pending = std::move(refused);
+  }
+  report.setup_seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  report.setup_requests = setup.size();
+  for (const Reply& reply : final_replies) {
+    report.setup_accepted += reply.accepted;
+    report.setup_errors += !reply.answered;
+    if (reply.answered) ++report.setup_replies[reply.label];
+  }
+  return Status();
+}
+
 }  // namespace
 
 Status RunLoad(const RequestPlan& plan, const ingest::http::Accounts& accounts, const LoadOptions& options,
                LoadReport& report) {
+  if (!plan.setup.empty())
+    if (Status sent = SendSetup(plan.setup, accounts, options, report); !sent.ok()) return sent;
   const size_t connections = plan.by_connection.size();
   std::vector<std::unique_ptr<HttpTransport>> transports;
   for (size_t c = 0; c < connections; ++c) {

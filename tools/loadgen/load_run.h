@@ -1,7 +1,8 @@
 #pragma once
-// RunLoad: sends a RequestPlan over its connections, one thread and one
-// keep-alive HttpTransport per connection, flat out or at a target rate, and
-// measures each request's latency. Under a target rate every request has an
+// RunLoad: sends a RequestPlan: its setup first, in order over one
+// connection and untimed, then the rest over its connections, one thread and
+// one keep-alive HttpTransport per connection, flat out or at a target rate,
+// measuring each request's latency. Under a target rate every request has an
 // intended send time (connection c sends its j-th request at
 // start + (c + j × connections) / rate); latency counts from that time, not
 // from when the request actually left, so a server that stalls is charged for
@@ -20,7 +21,7 @@ struct LoadOptions {
   std::string parking_password;
 };
 
-// Fills the sending part of `report` (requests … first_transport_error).
+// Fills the sending part of `report` (setup_requests … reconnects).
 // Opens every connection before the first request; fails only when one
 // cannot be opened. REQUIRES: plan.by_connection is not empty.
 Status RunLoad(const RequestPlan& plan, const ingest::http::Accounts& accounts, const LoadOptions& options,

@@ -170,10 +170,11 @@ int Run(const Arguments& args) {
       PrepareRequests(archive.uploads, *accounts, {*login, *target, f.connections, f.parking_password});
   if (!plan.ok()) return Fail(plan.status().message());
   archive.uploads = {};
-  std::fprintf(stderr, "civicflow-loadgen: %llu requests (%llu records, %.1f MB) prepared in %.2f s\n",
-               static_cast<unsigned long long>(plan->requests),
-               static_cast<unsigned long long>(plan->records), static_cast<double>(plan->wire_bytes) / 1e6,
-               plan->seconds);
+  std::fprintf(
+      stderr,
+      "civicflow-loadgen: %llu requests (%llu records, %.1f MB, %zu of master data) prepared in %.2f s\n",
+      static_cast<unsigned long long>(plan->requests), static_cast<unsigned long long>(plan->records),
+      static_cast<double>(plan->wire_bytes) / 1e6, plan->setup.size(), plan->seconds);
   report.prepare_seconds = plan->seconds;
   report.unprepared = plan->unprepared;
 
