@@ -27,6 +27,8 @@
 #include "tools/loadgen/http_transport.h"
 #include "tools/loadgen/json_spans.h"
 #include "tools/loadgen/latency_histogram.h"
+#include "tools/loadgen/load_run.h"
+#include "tools/loadgen/request_plan.h"
 #include "tools/loadgen/upload_regrouper.h"
 
 namespace civicflow::loadgen {
@@ -312,6 +314,127 @@ TEST(RegroupUploads, NeverTouchesAuthQueryAndFileCalls) {
   EXPECT_EQ(RegroupingOf(Platform::kFitness, "noSuchInterface"), Regrouping::kAsArchived);
 }
 
+// Answers each request with its own body and a count; closes the connection
+// after `per_connection` answers (announcing it on the last one only when
+// `announce_close`).
+class LoopbackServer {
+ public:
+  LoopbackServer(int per_connection, bool announce_close)
+      : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}),
+        thread_([this, per_connection, announce_close] { Serve(per_connection, announce_close); }) {}
+  ~LoopbackServer() {
+    stop_ = true;
+    boost::system::error_code ec;
+    boost::asio::ip::tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ec);
+    thread_.join();
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  int connections() const { return connections_; }
+
+ private:
+  void Serve(int per_connection, bool announce_close) {
+    namespace http = boost::beast::http;
+    int answered = 0;
+    while (!stop_) {
+      boost::asio::ip::tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stop_) return;
+      ++connections_;
+      boost::beast::flat_buffer buffer;
+      for (int i = 0; i < per_connection; ++i) {
+        http::request<http::string_body> request;
+        http::read(socket, buffer, request, ec);
+        if (ec) break;
+        http::response<http::string_body> response(http::status::ok, 11);
+        response.set(http::field::content_type, "application/json");
+        response.body() =
+            R"({"code":)" + std::to_string(++answered) + R"(,"echo":")" + request.body() + "\"}";
+        response.keep_alive(!(announce_close && i + 1 == per_connection));
+        response.prepare_payload();
+        http::write(socket, response, ec);
+        if (ec) break;
+      }
+      socket.close(ec);  // silently when not announced: the client finds out on its next request
+    }
+  }
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stop_ = false;
+  std::atomic<int> connections_ = 0;
+  std::thread thread_;
+};
+
+// ---- Request plan ----
+
+TEST(RequestPlan, MasterDataIsWhatHasNeitherEventTimeNorDedupKey) {
+  EXPECT_TRUE(IsSetupInterface(Platform::kCommunity, "xq"));
+  EXPECT_TRUE(IsSetupInterface(Platform::kCommunity, "cldz"));
+  EXPECT_TRUE(IsSetupInterface(Platform::kParking, "parkInfo"));
+  EXPECT_TRUE(IsSetupInterface(Platform::kFitness, "syncVenueData"));
+  EXPECT_TRUE(IsSetupInterface(Platform::kTicketing, "report/session/update"));
+  EXPECT_FALSE(IsSetupInterface(Platform::kCommunity, "stk/zpjl"));
+  EXPECT_FALSE(IsSetupInterface(Platform::kParking, "cancelReservation"));  // dedup key
+  EXPECT_FALSE(IsSetupInterface(Platform::kParking, "heartBeats"));         // auth
+  EXPECT_FALSE(IsSetupInterface(Platform::kTicketing, "report/checking"));
+  EXPECT_FALSE(IsSetupInterface(Platform::kFitness, "noSuchInterface"));
+}
+
+TEST(RequestPlan, AnUploadSpeaksForTheAccountItsPartitionKeyHashesTo) {
+  const auto slot = [](Platform platform, const char* interface, std::string body) {
+    return AccountSlot(Upload(platform, interface, 1, std::move(body)));
+  };
+  const size_t lot = std::hash<std::string>()("2775c247592e0d495d27ab50f39099d1");
+  EXPECT_EQ(slot(Platform::kParking, "enterRecord",
+                 R"([{"parkCode":"2775c247592e0d495d27ab50f39099d1","id":"1"}])"),
+            lot);
+  EXPECT_EQ(slot(Platform::kParking, "heartBeats", R"({"parkCode":"2775c247592e0d495d27ab50f39099d1"})"),
+            lot);
+  EXPECT_EQ(slot(Platform::kOrienteering, "punches", R"({"session_id":"ses_1","control_seq":1})"),
+            slot(Platform::kOrienteering, "session-uploads", R"({"session_id":"ses_1"})"));
+  EXPECT_EQ(slot(Platform::kFitness, "syncOrderData", R"({"venueId":440103003})"),
+            std::hash<std::string>()("440103003"));
+  // report/checking: sessionCode is a field of the list's elements.
+  EXPECT_EQ(slot(Platform::kTicketing, "report/checking", R"({"ticketList":[{"sessionCode":"SC7"}]})"),
+            std::hash<std::string>()("SC7"));
+  EXPECT_EQ(slot(Platform::kParking, "parkSpaceInfo", "[]"), 0u);
+  EXPECT_EQ(slot(Platform::kFitness, "uploadFile", R"({"uploadFile":"a.jpg"})"), 0u);
+}
+
+TEST(RunLoad, SendsEveryRequestAtTheRateAndCountsRepliesByCode) {
+  LoopbackServer server(1000, true);
+  const HttpEndpoint endpoint{"127.0.0.1", server.port()};
+  RequestPlan plan;
+  plan.by_connection.resize(1);
+  for (int i = 0; i < 20; ++i)
+    plan.by_connection[0].push_back(
+        {WireRequest({"POST", "/dataReceive/v1/enterRecord", {}, "x"}, endpoint), Platform::kParking, 3});
+  LoadReport report;
+  ASSERT_TRUE(RunLoad(plan, ingest::http::Accounts(), {endpoint, 200, ""}, report).ok());
+  EXPECT_EQ(report.requests, 20u);
+  EXPECT_EQ(report.records, 60u);
+  EXPECT_EQ(report.latency.count(), 20u);
+  EXPECT_EQ(report.transport_errors, 0u);
+  EXPECT_EQ(report.replies,
+            (std::map<std::string, uint64_t>{{"parking http_200", 20}}));  // no parking account
+  EXPECT_GE(report.seconds, 19 / 200.0);  // the 20th request is due 95 ms after the start
+  EXPECT_EQ(report.setup_requests, 0u);
+}
+
+TEST(RunLoad, FailsOnlyWhenItCannotConnect) {
+  uint16_t port;
+  {
+    LoopbackServer gone(1, true);
+    port = gone.port();
+  }
+  RequestPlan plan;
+  plan.by_connection.resize(2);
+  LoadReport report;
+  EXPECT_FALSE(RunLoad(plan, ingest::http::Accounts(), {{"127.0.0.1", port}, 0, ""}, report).ok());
+}
+
 // ---- Latency histogram ----
 
 int64_t ReferencePercentile(std::vector<int64_t> sorted, double q) {
@@ -415,59 +538,6 @@ TEST(HttpTransport, ParsesUrlsAndBuildsWireRequests) {
             "Content-Length: 4\r\n\r\nbody");
   EXPECT_EQ(WireRequest({"GET", "/t", {}, ""}, *endpoint), "GET /t HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
 }
-
-// Answers each request with its own body and a count; closes the connection
-// after `per_connection` answers (announcing it on the last one only when
-// `announce_close`).
-class LoopbackServer {
- public:
-  LoopbackServer(int per_connection, bool announce_close)
-      : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}),
-        thread_([this, per_connection, announce_close] { Serve(per_connection, announce_close); }) {}
-  ~LoopbackServer() {
-    stop_ = true;
-    boost::system::error_code ec;
-    boost::asio::ip::tcp::socket poke(io_);
-    poke.connect(acceptor_.local_endpoint(), ec);
-    thread_.join();
-  }
-  uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  int connections() const { return connections_; }
-
- private:
-  void Serve(int per_connection, bool announce_close) {
-    namespace http = boost::beast::http;
-    int answered = 0;
-    while (!stop_) {
-      boost::asio::ip::tcp::socket socket(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(socket, ec);
-      if (ec || stop_) return;
-      ++connections_;
-      boost::beast::flat_buffer buffer;
-      for (int i = 0; i < per_connection; ++i) {
-        http::request<http::string_body> request;
-        http::read(socket, buffer, request, ec);
-        if (ec) break;
-        http::response<http::string_body> response(http::status::ok, 11);
-        response.set(http::field::content_type, "application/json");
-        response.body() =
-            R"({"code":)" + std::to_string(++answered) + R"(,"echo":")" + request.body() + "\"}";
-        response.keep_alive(!(announce_close && i + 1 == per_connection));
-        response.prepare_payload();
-        http::write(socket, response, ec);
-        if (ec) break;
-      }
-      socket.close(ec);  // silently when not announced: the client finds out on its next request
-    }
-  }
-
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  std::atomic<bool> stop_ = false;
-  std::atomic<int> connections_ = 0;
-  std::thread thread_;
-};
 
 TEST(HttpTransport, KeepsTheConnectionAliveAndReconnectsWhenTheServerCloses) {
   for (bool announce : {true, false}) {
