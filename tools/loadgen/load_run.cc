@@ -32,8 +32,9 @@ std::string ReplyLabel(ingest::Platform platform, std::string_view code, unsigne
 struct Reply {
   bool answered = false;
   bool accepted = false;
-  std::string label;  // answered: see ReplyLabel
-  std::string error;  // not answered: the transport's message
+  bool refused = false;  // answered with a platform code that is not a success
+  std::string label;     // answered: see ReplyLabel
+  std::string error;     // not answered: the transport's message
 };
 
 Reply Exchange(const PreparedRequest& request, HttpTransport& transport, AccountClients& readers) {
@@ -48,6 +49,7 @@ Reply Exchange(const PreparedRequest& request, HttpTransport& transport, Account
   const std::string code = reader ? reader->ReplyCode(*answer) : std::string();
   reply.label = ReplyLabel(request.platform, code, answer->status);
   reply.accepted = !code.empty() && reader->Accepted(code);
+  reply.refused = !code.empty() && !reply.accepted;
   return reply;
 }
 
@@ -82,9 +84,10 @@ void SendAll(const std::vector<PreparedRequest>& requests, size_t connection, co
   tally.finished = SteadyClock::now();
 }
 
-// Sends the master data in archive order, then again what was refused, in
-// order, while each pass gets more accepted: an archive need not list a
-// community before its entrances, and a refused registration changes nothing.
+// Sends the master data in archive order, then again what the platform
+// refused, in order, while each pass gets more accepted: an archive need not
+// list a community before its entrances, and a refused registration changes
+// nothing. (A reply without the platform's code, nginx's say, is not a refusal.)
 Status SendSetup(const std::vector<PreparedRequest>& setup, const ingest::http::Accounts& accounts,
                  const LoadOptions& options, LoadReport& report) {
   HttpTransport transport(options.target);
@@ -100,9 +103,9 @@ Status SendSetup(const std::vector<PreparedRequest>& setup, const ingest::http::
     std::vector<size_t> refused;
     for (size_t i : pending) {
       final_replies[i] = Exchange(setup[i], transport, readers);
-      if (!final_replies[i].accepted) refused.push_back(i);
+      if (final_replies[i].refused) refused.push_back(i);
     }
-    if (refused.size() == pending.size()) break;
+    if (refused.empty() || refused.size() == pending.size()) break;
     pending = std::move(refused);
   }
   report.setup_seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
