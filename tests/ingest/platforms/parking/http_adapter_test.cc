@@ -404,6 +404,8 @@ TEST_F(ParkingAdapterTest, TheSignCoversTheExactBytesOfData) {
                            ingest::parking::DataSign(spaced) + R"(","timestamp":)" +
                            std::to_string(kStartMs) + "}";
   EXPECT_EQ(ReplyMember(Post("enterRecord", body, Auth(token)).body, "code"), "0");
+  // Whitespace around the envelope is no content.
+  EXPECT_EQ(ReplyMember(Post("enterRecord", "\r\n " + body + "\n", Auth(token)).body, "code"), "1200");
   // Signed over a re-serialisation of the same data: refused.
   const std::string resigned = R"({"timestamp":1,"sign":")" + ingest::parking::DataSign("[" + kEnter + "]") +
                                R"(","version":"1.0.0","data":)" + spaced + "}";
