@@ -2,6 +2,7 @@
 
 #include "ingest/platforms/community/http_adapter.h"
 #include "ingest/platforms/fitness/http_adapter.h"
+#include "ingest/platforms/orienteering/http_adapter.h"
 #include "ingest/platforms/parking/http_adapter.h"
 #include "ingest/platforms/ticketing/http_adapter.h"
 
@@ -21,6 +22,7 @@ PlatformAdapters::PlatformAdapters(const Accounts& accounts, const AdapterContex
   add(std::make_unique<CommunityAdapter>(accounts.community, context), {"/api/v1/"});
   add(std::make_unique<TicketingAdapter>(accounts.ticketing, context),
       {"/getAccessToken", "/standard/", "/performance/", "/report/"});
+  add(std::make_unique<OrienteeringAdapter>(accounts.orienteering, context), {"/client/v1/"});
 }
 
 PlatformAdapters::~PlatformAdapters() = default;

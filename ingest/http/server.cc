@@ -271,10 +271,16 @@ void HttpServer::Impl::Stop() {
     drain_deadline_->async_wait([this](beast::error_code ec) {
       if (!ec) ioc_.stop();
     });
-    std::lock_guard lock(mutex_);
-    for (auto& [raw, weak] : live_)
-      if (auto c = weak.lock()) asio::post(c->executor(), [c] { c->CloseIfIdle(); });
-    if (live_.empty()) EndDrain();
+    // Collected under the lock, released outside it: the last reference to a
+    // connection unregisters it, which takes the lock.
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& [raw, weak] : live_)
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+    }
+    if (open.empty()) EndDrain();
+    for (auto& c : open) asio::post(c->executor(), [c] { c->CloseIfIdle(); });
   });
 }
 

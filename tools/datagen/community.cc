@@ -106,8 +106,12 @@ std::string CommunityGenerator::Image() {
   return url;
 }
 
+// Master data goes out in the order the platform's prerequisites need (a
+// community before its entrances, an entrance before its barriers…), one
+// millisecond apart in the minute before the community's first hour.
 void CommunityGenerator::SendMasterData(Community& c, int64_t hour_s, Emitter& out) {
   const int district = c.district->code;
+  int64_t send_ms = LocalTime{hour_s}.ToEpochMillis() - 60'000;
   auto send = [&](std::string_view name, std::vector<Override> fields) {
     const ingest::InterfaceId iface = InterfaceIdOf(Platform::kCommunity, name);
     fields.push_back({"xqbm", Quote(c.code)});
@@ -115,7 +119,7 @@ void CommunityGenerator::SendMasterData(Community& c, int64_t hour_s, Emitter& o
     fields.push_back({"wd", Degrees(c.latitude + rng_.Uniform(-0.002, 0.002))});
     std::string text;
     filler_.Fill(ingest::Registry::Get().At(iface).fields, fields, hour_s, district, text);
-    SendObject(out, iface, hour_s, std::move(text), rng_);
+    SendObjectAt(out, iface, send_ms++, std::move(text));
   };
   const std::string region = std::to_string(district);
   send("xq", {{"xqmc", Quote(c.name)},

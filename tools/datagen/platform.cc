@@ -38,9 +38,15 @@ std::span<const District> AllDistricts() { return kDistricts; }
 
 void SendObject(Emitter& out, ingest::InterfaceId iface, int64_t send_s, std::string object, Rng& rng,
                 bool array_body) {
+  SendObjectAt(out, iface, LocalTime{send_s}.ToEpochMillis() + static_cast<int64_t>(rng.Below(1000)),
+               std::move(object), array_body);
+}
+
+void SendObjectAt(Emitter& out, ingest::InterfaceId iface, int64_t send_ms, std::string object,
+                  bool array_body) {
   Request r;
   r.iface = iface;
-  r.send_ms = LocalTime{send_s}.ToEpochMillis() + static_cast<int64_t>(rng.Below(1000));
+  r.send_ms = send_ms;
   r.ts_ms = r.send_ms;
   r.array_body = array_body;
   r.objects.push_back(std::move(object));

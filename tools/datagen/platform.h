@@ -64,6 +64,9 @@ inline double NormalMass(double mean_h, double sd_h, int hour) {
 // the envelope ts is the send time. `array_body` wraps it in an array.
 void SendObject(Emitter& out, ingest::InterfaceId iface, int64_t send_s, std::string object, Rng& rng,
                 bool array_body = false);
+// Same, at exactly `send_ms` (epoch ms).
+void SendObjectAt(Emitter& out, ingest::InterfaceId iface, int64_t send_ms, std::string object,
+                  bool array_body = false);
 
 // Sorted offsets within an hour, strictly increasing by at least one second
 // (per-device times so that device + second keys never collide); may spill
