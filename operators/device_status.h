@@ -3,19 +3,18 @@
 // a device's reported status (stk/sbzt: online when isOnLine is "1", else
 // offline) differs from its last one (operators/README.md).
 //
-// Reports have no time of their own: their event time is the request time.
-// They wait until the watermark reaches that time and are then applied in
-// event-time order (ties: arrival order), so reports that overtake each
-// other within the allowed lateness still yield the true sequence. A report
-// arriving after the watermark passed its time is applied at the next
-// watermark (late_rows counts the rows it yields); one older than the
-// device's last applied report is stale and only counted.
+// Reports have no time of their own (their time is the request time) and are
+// applied on arrival, in arrival order: waiting for the watermark would make
+// the rows depend on where batches end, which differs between a replay,
+// `serve` and any shard count. A shard sees a device's reports in arrival
+// order (stk/sbzt is partitioned by areaNo), so the rows depend on the input
+// alone. A report older than the device's last applied one is stale: counted,
+// not applied, so a delayed report never turns the status back. A correction
+// is a report of its time again.
 //
-// Owns, per shard (stk/sbzt is partitioned by areaNo): the last status and
-// its time per (areaNo, deviceID), 16 bytes plus the interned codes per
-// device, never forgotten; and the reports waiting for the watermark.
-// Touched by the shard's owner thread only; allocates only for a new device
-// or when the pending queue grows past its high-water mark.
+// Owns, per shard: the last status and its time per (areaNo, deviceID),
+// 16 bytes plus the interned codes per device, never forgotten. Touched by
+// the shard's owner thread only; allocates only for a new device.
 #include <cstdint>
 #include <span>
 #include <unordered_map>
@@ -34,13 +33,11 @@ class DeviceStatus final : public Operator {
 
   void OnBatch(std::span<const ingest::Record* const> records) override;
   void OnCorrection(const ingest::Record& record) override;
-  void OnWatermark(LocalTime watermark) override;
-  void Flush() override;
+  void OnWatermark(LocalTime) override {}  // nothing waits for it
+  void Flush() override {}                 // nothing is held back
 
-  size_t pending() const { return pending_.size(); }
   size_t devices() const { return devices_.size(); }
-  uint64_t late_rows() const override { return late_rows_; }  // rows for times the watermark had passed
-  uint64_t stale_reports() const { return stale_reports_; }   // older than the device's last applied report
+  uint64_t stale_reports() const { return stale_reports_; }  // older than the device's last applied report
 
  private:
   enum Status : int8_t { kUnknown = -1, kOffline = 0, kOnline = 1 };
@@ -49,16 +46,8 @@ class DeviceStatus final : public Operator {
     int64_t since = 0;    // time of the last applied report
     Status status = kUnknown;
   };
-  struct Report {
-    int64_t time;
-    uint64_t arrival;
-    uint64_t dedup_key;
-    uint32_t device;
-    Status status;
-  };
 
-  void Enqueue(const ingest::Record& r);
-  void ApplyThrough(int64_t limit);
+  void Apply(const ingest::Record& r);
 
   TableSink& sink_;
   ingest::InterfaceId interface_ = 0;
@@ -66,11 +55,7 @@ class DeviceStatus final : public Operator {
   TextInterner areas_, codes_;
   std::unordered_map<uint64_t, uint32_t> device_index_;  // area << 32 | code → devices_
   std::vector<Device> devices_;
-  std::vector<Report> pending_;  // sorted by (time, arrival) when !unsorted_
-  bool unsorted_ = false;
-  uint64_t arrivals_ = 0;
-  int64_t applied_through_ = INT64_MIN;  // reports at or before this time were applied
-  uint64_t late_rows_ = 0, stale_reports_ = 0;
+  uint64_t stale_reports_ = 0;
   RowBuilder row_;
 };
 

@@ -56,12 +56,10 @@ TEST_F(DeviceStatusTest, ARowOnlyWhenTheStatusDiffersFromTheLast) {
       .Report(kA, kCam1, "9", "2026-11-20 10:15:00")  // not "1": still offline
       .Report(kA, kCam1, "1", "2026-11-20 10:20:00");
   Feed(status);
-  status.OnWatermark(At("2026-11-20 10:30:00"));
   EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "online", "2026-11-20 10:00:00", ""},
                                 {"community", kA, kCam1, "offline", "2026-11-20 10:10:00", "online"},
                                 {"community", kA, kCam1, "online", "2026-11-20 10:20:00", "offline"}}));
-  EXPECT_EQ(status.pending(), 0u);
-  EXPECT_EQ(status.late_rows(), 0u);
+  EXPECT_EQ(status.stale_reports(), 0u);
 }
 
 TEST_F(DeviceStatusTest, EachAreaAndDeviceHasItsOwnStatus) {
@@ -70,48 +68,79 @@ TEST_F(DeviceStatusTest, EachAreaAndDeviceHasItsOwnStatus) {
       .Report(kB, kCam1, "2", "2026-11-20 10:00:02")  // same deviceID in another community
       .Report(kA, kCam1, "1", "2026-11-20 10:01:00");
   Feed(status);
-  status.Flush();
   EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "online", "2026-11-20 10:00:00", ""},
                                 {"community", kA, kCam2, "offline", "2026-11-20 10:00:01", ""},
                                 {"community", kB, kCam1, "offline", "2026-11-20 10:00:02", ""}}));
   EXPECT_EQ(status.devices(), 3u);
 }
 
-TEST_F(DeviceStatusTest, ReportsWaitForTheWatermarkAndApplyInTimeOrder) {
-  // The 10:10 report overtakes the 10:00 one; both are within the allowed lateness.
-  Report(kA, kCam1, "2", "2026-11-20 10:10:00");
+TEST_F(DeviceStatusTest, AReportIsAppliedOnArrivalAndWatermarksAddNothing) {
+  Report(kA, kCam1, "2", "2026-11-20 23:59:59");
   Feed(status);
-  status.OnWatermark(At("2026-11-20 09:59:59"));
-  Report(kA, kCam1, "1", "2026-11-20 10:00:00");
-  Feed(status);
-  EXPECT_TRUE(capture.rows.empty());
+  const Rows expected{{"community", kA, kCam1, "offline", "2026-11-20 23:59:59", ""}};
+  EXPECT_EQ(capture.rows, expected) << "the watermark is far behind the report, which does not wait for it";
   status.OnWatermark(At("2026-11-20 10:00:00"));
-  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "online", "2026-11-20 10:00:00", ""}}));
-  status.OnWatermark(At("2026-11-20 10:10:00"));
-  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "online", "2026-11-20 10:00:00", ""},
-                                {"community", kA, kCam1, "offline", "2026-11-20 10:10:00", "online"}}));
-  EXPECT_EQ(status.stale_reports(), 0u);
+  status.OnWatermark(At("2026-11-21 10:00:00"));
+  status.Flush();
+  EXPECT_EQ(capture.rows, expected);
+  EXPECT_EQ(status.late_rows(), 0u);
 }
 
-TEST_F(DeviceStatusTest, ALateReportYieldsARowAtTheNextWatermarkUnlessItIsStale) {
-  Report(kA, kCam1, "1", "2026-11-20 10:00:00").Report(kA, kCam2, "1", "2026-11-20 10:00:00");
+TEST_F(DeviceStatusTest, ReportsApplyInArrivalOrderAndAnOlderOneIsStale) {
+  // The 10:10 report overtakes the 10:00 one: the 10:00 one arrives after a newer report was applied.
+  Report(kA, kCam1, "2", "2026-11-20 10:10:00").Report(kA, kCam1, "1", "2026-11-20 10:00:00");
   Feed(status);
-  status.OnWatermark(At("2026-11-20 10:30:00"));
-  ASSERT_EQ(capture.rows.size(), 2u);
-  Report(kA, kCam1, "2", "2026-11-20 10:20:00")        // late, but newer than cam 1's last report
-      .Report(kA, kCam2, "1", "2026-11-20 09:50:00")   // older than cam 2's last report: stale
-      .Report(kA, kCam2, "2", "2026-11-20 09:55:00");  // stale: would flip the status backwards
+  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "offline", "2026-11-20 10:10:00", ""}}));
+  EXPECT_EQ(status.stale_reports(), 1u);
+
+  // Not older than the last applied report (same time): applied. A stale report does not move the
+  // device's last time back, so 10:05 is still stale after the stale 10:00.
+  Report(kA, kCam1, "1", "2026-11-20 10:10:00").Report(kA, kCam1, "2", "2026-11-20 10:05:00");
   Feed(status);
-  EXPECT_EQ(capture.rows.size(), 2u) << "late reports wait for the next watermark";
-  status.OnWatermark(At("2026-11-20 10:31:00"));
+  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "offline", "2026-11-20 10:10:00", ""},
+                                {"community", kA, kCam1, "online", "2026-11-20 10:10:00", "offline"}}));
+  EXPECT_EQ(status.stale_reports(), 2u);
+
+  // Staleness is per device: cam 2's first report is older than cam 1's last, and applied.
+  Report(kA, kCam2, "1", "2026-11-20 09:00:00");
+  Feed(status);
   ASSERT_EQ(capture.rows.size(), 3u);
   EXPECT_EQ(capture.rows[2],
-            (std::vector<std::string>{"community", kA, kCam1, "offline", "2026-11-20 10:20:00", "online"}));
-  EXPECT_EQ(status.late_rows(), 1u);
+            (std::vector<std::string>{"community", kA, kCam2, "online", "2026-11-20 09:00:00", ""}));
   EXPECT_EQ(status.stale_reports(), 2u);
 }
 
-TEST_F(DeviceStatusTest, ACorrectionReplacesAPendingReportOrIsAppliedAsAReportOfItsTime) {
+TEST_F(DeviceStatusTest, BatchBoundariesAndWatermarksDoNotChangeTheRows) {
+  const auto add = [&](DeviceStatusTest& t) -> DeviceStatusTest& {
+    return t.Report(kA, kCam1, "1", "2026-11-20 10:00:00")
+        .Report(kA, kCam1, "2", "2026-11-20 10:20:00")
+        .Report(kA, kCam1, "1", "2026-11-20 10:10:00")  // stale
+        .Report(kA, kCam2, "2", "2026-11-20 10:05:00")
+        .Report(kA, kCam1, "1", "2026-11-20 10:30:00")
+        .Report(kA, kCam2, "1", "2026-11-20 10:05:00");
+  };
+  add(*this);
+  Feed(status);
+  const Rows together = capture.rows;
+  ASSERT_EQ(together.size(), 5u);
+
+  // The same reports one per batch, the watermark moving between them.
+  testing::TableCapture apart;
+  DeviceStatus one_by_one{apart};
+  add(*this);
+  const std::vector<const ingest::Record*> records = in.Pointers();
+  for (size_t i = 0; i < records.size(); ++i) {
+    one_by_one.OnBatch(std::span(&records[i], 1));
+    one_by_one.OnWatermark(At("2026-11-20 10:15:00"));
+  }
+  in.Clear();
+  one_by_one.Flush();
+  EXPECT_EQ(apart.rows, together);
+  EXPECT_EQ(one_by_one.stale_reports(), status.stale_reports());
+  EXPECT_EQ(one_by_one.stale_reports(), 1u);
+}
+
+TEST_F(DeviceStatusTest, ACorrectionIsAReportOfItsTimeAppliedUnlessStale) {
   std::vector<std::unique_ptr<Operator>> downstream;
   downstream.push_back(std::make_unique<DeviceStatus>(capture));
   auto* op = static_cast<DeviceStatus*>(downstream.back().get());
@@ -119,29 +148,24 @@ TEST_F(DeviceStatusTest, ACorrectionReplacesAPendingReportOrIsAppliedAsAReportOf
 
   Report(kA, kCam1, "1", "2026-11-20 10:00:00").Report(kA, kCam1, "1", "2026-11-20 10:00:00");  // duplicate
   Feed(pipeline);
-  Report(kA, kCam1, "2", "2026-11-20 10:00:00");  // same request corrected while still pending
-  Feed(pipeline);
-  EXPECT_EQ(op->pending(), 1u);
-  pipeline.OnWatermark(At("2026-11-20 10:00:00"));
-  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "offline", "2026-11-20 10:00:00", ""}}));
+  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "online", "2026-11-20 10:00:00", ""}}));
 
-  Report(kA, kCam1, "1", "2026-11-20 10:00:00");  // corrected again, after it was applied
+  Report(kA, kCam1, "2", "2026-11-20 10:00:00");  // the same request corrected: the latest report, applied
   Feed(pipeline);
-  pipeline.OnWatermark(At("2026-11-20 10:05:00"));
-  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "offline", "2026-11-20 10:00:00", ""},
-                                {"community", kA, kCam1, "online", "2026-11-20 10:00:00", "offline"}}));
+  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "online", "2026-11-20 10:00:00", ""},
+                                {"community", kA, kCam1, "offline", "2026-11-20 10:00:00", "online"}}));
+
+  Report(kA, kCam1, "1", "2026-11-20 10:05:00");
+  Feed(pipeline);
+  ASSERT_EQ(capture.rows.size(), 3u);
+  Report(kA, kCam1, "9", "2026-11-20 10:00:00");  // corrected again after a newer report: stale
+  Feed(pipeline);
+  EXPECT_EQ(capture.rows.size(), 3u);
+  EXPECT_EQ(op->stale_reports(), 1u);
+
   const auto* spec = ingest::Registry::Get().Find(Platform::kCommunity, "stk/sbzt");
   EXPECT_EQ(pipeline.duplicates()[ingest::Registry::Get().IdOf(*spec)], 1u);
   EXPECT_EQ(pipeline.corrections()[ingest::Registry::Get().IdOf(*spec)], 2u);
-}
-
-TEST_F(DeviceStatusTest, FlushAppliesEverythingPending) {
-  Report(kA, kCam1, "2", "2026-11-20 23:59:59");
-  Feed(status);
-  status.OnWatermark(At("2026-11-20 23:00:00"));
-  EXPECT_TRUE(capture.rows.empty());
-  status.Flush();
-  EXPECT_EQ(capture.rows, (Rows{{"community", kA, kCam1, "offline", "2026-11-20 23:59:59", ""}}));
 }
 
 TEST_F(DeviceStatusTest, IgnoresOtherInterfaces) {

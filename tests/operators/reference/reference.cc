@@ -196,10 +196,8 @@ class Reference {
 
   Output Finish() {
     // The final watermark (the latest event time − allowed lateness) was applied after the last record.
-    // Flush: every pending plate list is reconciled, in list-time order; every waiting device report
-    // is applied; no lot goes offline.
+    // Flush: every pending plate list is reconciled, in list-time order; no lot goes offline.
     for (auto& [code, lot] : lots_) ReconcileThrough(code, lot, INT64_MAX);
-    ApplyDeviceReports(LocalTime{INT64_MAX});
     Output out;
     out.tables["flow_hourly"] = flow_.Rows();
     out.tables["energy_hourly"] = energy_hourly_.Rows();
@@ -260,7 +258,6 @@ class Reference {
     Process(r, body);
     // The watermark (one shard): the latest event time so far − allowed lateness.
     if (max_event_ == LocalTime::Min()) return;
-    ApplyDeviceReports(max_event_ - options_.allowed_lateness_s);
     MarkLotsOffline(max_event_ - options_.allowed_lateness_s);
   }
 
@@ -293,7 +290,7 @@ class Reference {
     if (id == clxx_) registered_.try_emplace({Text(r, "xqbm"), Text(r, "cphm")}, v.seq);
     if (id == checking_) Check(r);
     if (id == inventory_) Inventory(r);
-    if (id == device_status_) DeviceReport(v, false);
+    if (id == device_status_) DeviceReport(r);
     if (id == heartbeat_) Heartbeat(r, body);
     if (id == enter_ || id == exit_ || id == car_info_ || id == space_info_) Parking(v, false);
   }
@@ -304,7 +301,7 @@ class Reference {
     Contribute(now, +1);
     const InterfaceId id = now.record.interface;
     if (id == enter_ || id == exit_ || id == car_info_ || id == space_info_) Parking(now, true);
-    if (id == device_status_) DeviceReport(now, true);
+    if (id == device_status_) DeviceReport(now.record);
     // A corrected check changes no count.
   }
 
@@ -372,34 +369,17 @@ class Reference {
 
   // ---- site_status
 
-  // stk/sbzt: a report waits until the watermark reaches its time; waiting reports are applied in
-  // event-time order (ties: arrival). A correction of a waiting report replaces it (keeping its
-  // place); of one already applied, it is a report of its time again.
-  void DeviceReport(const Version& v, bool correction) {
-    const Record& r = v.record;
-    const std::string key = DedupKey(r);
+  // stk/sbzt, new and corrected reports alike, in arrival order: applied at once unless older than the
+  // device's last applied report (stale); a row when the status differs from the device's last.
+  void DeviceReport(const Record& r) {
+    const Cells device{Text(r, "areaNo"), Text(r, "deviceID")};
     const std::string status = Text(r, "isOnLine") == "1" ? "online" : "offline";
-    if (auto it = waiting_.find(key); correction && it != waiting_.end()) {
-      it->second.status = status;
-      return;
-    }
-    waiting_[key] = {r.event_time, v.seq, {Text(r, "areaNo"), Text(r, "deviceID")}, status};
-    due_.emplace(std::pair(r.event_time, v.seq), key);
-  }
-
-  // Applies the waiting reports with time ≤ `watermark`.
-  void ApplyDeviceReports(LocalTime watermark) {
-    while (!due_.empty() && due_.begin()->first.first <= watermark) {
-      const auto entry = waiting_.extract(due_.begin()->second);
-      due_.erase(due_.begin());
-      const Report& report = entry.mapped();
-      const auto it = devices_.find(report.device);
-      if (it != devices_.end() && report.time < it->second.second) continue;  // stale: older than the last
-      if (it == devices_.end() || it->second.first != report.status)
-        site_status_.rows.push_back({"community", report.device[0], report.device[1], report.status,
-                                     report.time.ToString(), it == devices_.end() ? "" : it->second.first});
-      devices_[report.device] = {report.status, report.time};
-    }
+    const auto it = devices_.find(device);
+    if (it != devices_.end() && r.event_time < it->second.second) return;  // stale
+    if (it == devices_.end() || it->second.first != status)
+      site_status_.rows.push_back({"community", device[0], device[1], status, r.event_time.ToString(),
+                                   it == devices_.end() ? "" : it->second.first});
+    devices_[device] = {status, r.event_time};
   }
 
   // The lot of a heartbeat: its parkCode field, or the archive body's "parkCode" member.
@@ -609,15 +589,8 @@ class Reference {
   std::set<std::pair<std::string, std::string>> checked_;  // (sessionCode, ticketId)
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>>
       latest_inventory_;  // (session, price) → (ts, total)
-  struct Report {
-    LocalTime time;
-    uint64_t seq;
-    Cells device;  // areaNo, deviceID
-    std::string status;
-  };
-  std::map<std::string, Report> waiting_;                       // dedup key → report waiting
-  std::map<std::pair<LocalTime, uint64_t>, std::string> due_;   // (time, arrival) → its dedup key
-  std::map<Cells, std::pair<std::string, LocalTime>> devices_;  // → (status, last applied report time)
+  // (areaNo, deviceID) → (status, time of the last applied report)
+  std::map<Cells, std::pair<std::string, LocalTime>> devices_;
   struct LotStatus {
     bool seen = false, online = false;
     LocalTime last;  // latest heartbeat
