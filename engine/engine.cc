@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace civicflow {
 
@@ -64,7 +65,11 @@ void Engine::RunShard(Shard& shard) {
   ShardStats& stats = shard.stats;
   for (;;) {
     Batch batch;
-    shard.queue.pop(batch);
+    // Live ingest hands over many small batches: waiting a moment for the
+    // next one is cheaper than sleeping and being woken for it.
+    bool got = false;
+    for (int spin = 0; spin < 256 && !(got = shard.queue.try_pop(batch)); ++spin) std::this_thread::yield();
+    if (!got) shard.queue.pop(batch);
     if (!batch.chunk) break;
     records.clear();
     for (uint32_t i = batch.begin; i < batch.end; ++i) {

@@ -24,17 +24,21 @@ class CommunityClient final : public PlatformClient {
     if (spec == nullptr)
       return Status::Error("community has no interface \"" + std::string(interface) + "\"");
     if (const Status status = LoadPublicKey(); !status.ok()) return status;
-    const std::string aes_key = ingest::crypto::RandomBytes(16);
-    Result<std::string> sealed_key = public_key_->EncryptPkcs1(aes_key);
-    if (!sealed_key.ok()) return sealed_key.status();
-    Result<std::string> ciphertext = ingest::crypto::Aes128EcbEncrypt(aes_key, body);
+    if (sealed_key_.empty()) {
+      // One AES key per client, sealed once: the platform caches what it unseals.
+      aes_key_ = ingest::crypto::RandomBytes(16);
+      Result<std::string> sealed = public_key_->EncryptPkcs1(aes_key_);
+      if (!sealed.ok()) return sealed.status();
+      sealed_key_ = ingest::crypto::Base64Encode(*sealed);
+    }
+    Result<std::string> ciphertext = ingest::crypto::Aes128EcbEncrypt(aes_key_, body);
     if (!ciphertext.ok()) return ciphertext.status();
     HttpCall call;
     call.method = std::string(spec->http_method);
     call.target = std::string(spec->http_path) + app_key_query_;
     call.headers.emplace_back("Content-Type", "application/json;charset=UTF-8");
     call.body = "{\"encrypted\":";
-    AppendJsonString(call.body, ingest::crypto::Base64Encode(*sealed_key));
+    AppendJsonString(call.body, sealed_key_);
     call.body += ",\"requestData\":";
     AppendJsonString(call.body, ingest::crypto::Base64Encode(*ciphertext));
     call.body += '}';
@@ -65,6 +69,8 @@ class CommunityClient final : public PlatformClient {
   const std::string app_key_query_;
   std::string private_key_pem_;
   std::unique_ptr<ingest::crypto::RsaPublicKey> public_key_;
+  std::string aes_key_;
+  std::string sealed_key_;  // aes_key_ sealed with the public key, Base64
 };
 
 }  // namespace

@@ -123,11 +123,16 @@ std::optional<std::string> CommunityAdapter::DecryptedBody(Exchange& exchange, s
     Send(exchange, kUndecryptable, "encrypted: not Base64");
     return std::nullopt;
   }
-  Result<std::string> aes_key = keys_[account].DecryptPkcs1(*sealed_key);
-  if (!aes_key.ok() || aes_key->size() != kAesKeyBytes) {
-    Send(exchange, kUndecryptable,
-         "encrypted: not a 16-byte AES key sealed with this appKey's public key (RSA PKCS#1 v1.5)");
-    return std::nullopt;
+  std::optional<std::string> aes_key = session_keys_.Find(account, *sealed_key);
+  if (!aes_key) {
+    Result<std::string> unsealed = keys_[account].DecryptPkcs1(*sealed_key);
+    if (!unsealed.ok() || unsealed->size() != kAesKeyBytes) {
+      Send(exchange, kUndecryptable,
+           "encrypted: not a 16-byte AES key sealed with this appKey's public key (RSA PKCS#1 v1.5)");
+      return std::nullopt;
+    }
+    aes_key = std::move(*unsealed);
+    session_keys_.Remember(account, *sealed_key, *aes_key);
   }
   const std::optional<std::string> ciphertext = crypto::Base64Decode(request_data);
   if (!ciphertext) {

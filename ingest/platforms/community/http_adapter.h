@@ -23,6 +23,7 @@
 #include "ingest/http/platform_handler.h"
 #include "ingest/platforms/community/dictionaries.h"
 #include "ingest/platforms/community/prerequisite_book.h"
+#include "ingest/platforms/community/session_keys.h"
 #include "ingest/registry/registry.h"
 
 namespace civicflow::ingest::http {
@@ -52,6 +53,7 @@ class CommunityAdapter final : public PlatformHandler {
 
   std::vector<std::string> app_keys_;
   std::vector<crypto::RsaPrivateKey> keys_;
+  SessionKeys session_keys_;
   std::unordered_map<std::string, size_t> account_by_app_key_;
   AdapterContext context_;
   PrerequisiteBook prerequisites_;
