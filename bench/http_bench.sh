@@ -7,11 +7,12 @@
 # civicflow's single-record request rate >= 50 % of nginx's, batched >= 500k
 # records/s.
 #   bench/http_bench.sh [RECORDS]      (default 200000)
-# Environment: BUILD_DIR (build), CONNECTIONS (64), IO_THREADS (2), SHARDS (2),
+# Environment: BATCH_RECORDS (1000000: the archive the batchable uploads are taken from), BUILD_DIR (build), CONNECTIONS (64), IO_THREADS (2), SHARDS (2),
 # NGINX_WORKERS (2), BENCH_DIR (a fresh temporary directory, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records="${1:-200000}"
+batch_records="${BATCH_RECORDS:-1000000}"
 build="${BUILD_DIR:-build}"
 connections="${CONNECTIONS:-64}"
 io_threads="${IO_THREADS:-2}"
@@ -66,6 +67,12 @@ wait_for_port() {
 
 archive="$dir/archive-$records.ndjson"
 "$datagen" --out "$archive" --records "$records" --seed 42 --invalid-rate 0
+# Batched mode sends what management systems batch: parking enter/exit `data`
+# lists and fitness gate and card-scan arrays, from a larger archive.
+batch_archive="$dir/batchable-$batch_records.ndjson"
+"$datagen" --out "$dir/archive-$batch_records.ndjson" --records "$batch_records" --seed 43 --invalid-rate 0
+grep -E '"interface":"(enterRecord|exitRecord|syncGatebrakeFlowData|syncGardScrnningcodeFlowData)"' \
+  "$dir/archive-$batch_records.ndjson" >"$batch_archive"
 "$loadgen" make-accounts "$dir/accounts" >/dev/null
 accounts="$dir/accounts/accounts.json"
 
@@ -131,7 +138,8 @@ for batch in 1 100; do
     send_to="$url"; [ "$target" = civicflow ] || send_to="http://127.0.0.1:$nginx_port"
     echo "== --batch $batch, $target"
     "$loadgen" run --url "$url" --send-to "$send_to" --accounts "$accounts" --connections "$connections" \
-      --batch "$batch" --json "$dir/$target-batch$batch.json" "$archive" | grep -v "reply "
+      --batch "$batch" --json "$dir/$target-batch$batch.json" "$([ "$batch" = 1 ] && echo "$archive" || echo "$batch_archive")" |
+      grep -v "reply "
   done
   stop_civicflow "batch$batch"
 done

@@ -11,6 +11,7 @@ packages=(
   libtbb-dev                     # oneTBB: shard arenas, parse pipeline
   libgtest-dev                   # unit and integration tests
   libbenchmark-dev               # bench/
+  libboost-dev                   # Boost.Beast / Asio: the HTTP server and client
   libssl-dev                     # OpenSSL 3: the platforms' ciphers and digests (ingest/crypto)
   clang-format                   # format check
 )

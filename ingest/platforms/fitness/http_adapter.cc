@@ -9,6 +9,7 @@
 #include "ingest/crypto/crypto.h"
 #include "ingest/http/multipart.h"
 #include "ingest/http/query_record.h"
+#include "ingest/http/reply_parts.h"
 #include "ingest/http/same_secret.h"
 
 namespace civicflow::ingest::http {
@@ -30,17 +31,6 @@ constexpr int kBadAppid = 40003;
 // A refused token has no code in the spec: the reply is HTTP 401 with errCode -1,
 // and 401 is what metrics (and the client) report.
 constexpr unsigned kUnauthorized = 401;
-
-std::string_view MethodName(Method method) {
-  switch (method) {
-    case Method::kGet:
-      return "GET";
-    case Method::kPost:
-      return "POST";
-    default:
-      return "OTHER";
-  }
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 

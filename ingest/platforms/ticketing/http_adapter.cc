@@ -6,6 +6,7 @@
 
 #include "engine/base/json_escape.h"
 #include "ingest/http/query_record.h"
+#include "ingest/http/reply_parts.h"
 #include "ingest/http/same_secret.h"
 
 namespace civicflow::ingest::http {
@@ -45,17 +46,6 @@ std::string PerformanceTypesJson() {
            ",\"level\":" + (type.parent_type_id == 0 ? "1" : "2") + "}";
   }
   return out + "]";
-}
-
-std::string_view MethodName(Method method) {
-  switch (method) {
-    case Method::kGet:
-      return "GET";
-    case Method::kPost:
-      return "POST";
-    default:
-      return "OTHER";
-  }
 }
 
 // {"code":code,"msg":message,"success":code==200,"data":data}
