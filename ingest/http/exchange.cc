@@ -12,11 +12,13 @@ int HexDigit(char c) {
   return -1;
 }
 
-std::string PercentDecoded(std::string_view text) {
+}  // namespace
+
+std::string PercentDecoded(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
+    if (plus_is_space && text[i] == '+') {
       out += ' ';
     } else if (text[i] == '%' && i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 &&
                HexDigit(text[i + 2]) >= 0) {
@@ -28,8 +30,6 @@ std::string PercentDecoded(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string_view Exchange::Header(std::string_view name) const {
   for (const auto& [n, v] : headers_)
@@ -44,8 +44,8 @@ std::string Exchange::QueryParam(std::string_view name) const {
     const std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     const size_t eq = pair.find('=');
-    if (PercentDecoded(pair.substr(0, eq)) != name) continue;
-    return eq == std::string_view::npos ? std::string() : PercentDecoded(pair.substr(eq + 1));
+    if (PercentDecoded(pair.substr(0, eq), true) != name) continue;
+    return eq == std::string_view::npos ? std::string() : PercentDecoded(pair.substr(eq + 1), true);
   }
   return {};
 }

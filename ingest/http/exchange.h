@@ -16,6 +16,10 @@ namespace civicflow::ingest::http {
 
 enum class Method : uint8_t { kGet, kPost, kOther };
 
+// %XX escapes decoded (malformed ones kept as they are); in a query, '+' is
+// a space too.
+std::string PercentDecoded(std::string_view text, bool plus_is_space = false);
+
 class Exchange {
  public:
   virtual ~Exchange() = default;

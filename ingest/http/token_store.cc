@@ -15,14 +15,14 @@ std::string TokenStore::Issue(size_t account) {
 
 std::optional<size_t> TokenStore::Check(std::string_view token) const {
   std::shared_lock lock(mutex_);
-  auto it = grants_.find(std::string(token));
+  auto it = grants_.find(token);
   if (it == grants_.end() || it->second.expires_ms <= clock_.NowMs()) return std::nullopt;
   return it->second.account;
 }
 
 bool TokenStore::Refresh(std::string_view token) {
   std::unique_lock lock(mutex_);
-  auto it = grants_.find(std::string(token));
+  auto it = grants_.find(token);
   const int64_t now = clock_.NowMs();
   if (it == grants_.end() || it->second.expires_ms <= now) return false;
   it->second.expires_ms = now + lifetime_ms_;

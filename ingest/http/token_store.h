@@ -4,6 +4,7 @@
 // Thread-safe: I/O threads check tokens under a shared lock, issuing takes
 // the exclusive one.
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -34,10 +35,15 @@ class TokenStore {
     size_t account;
     int64_t expires_ms;
   };
+  // Lets Check look a token up by view: no allocation per request.
+  struct TokenHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view token) const { return std::hash<std::string_view>()(token); }
+  };
   const Clock& clock_;
   const int64_t lifetime_ms_;
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, Grant> grants_;
+  std::unordered_map<std::string, Grant, TokenHash, std::equal_to<>> grants_;
   std::vector<std::string> current_;  // by account: its live token, empty if none
 };
 

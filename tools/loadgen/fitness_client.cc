@@ -5,10 +5,9 @@
 // the platform would take plain JSON). uploadFile goes as a multipart form.
 #include <simdjson.h>
 
-#include <cctype>
-
 #include "ingest/crypto/crypto.h"
 #include "tools/loadgen/platform_client.h"
+#include "tools/loadgen/query_encoding.h"
 
 namespace civicflow::loadgen {
 namespace {
@@ -16,22 +15,6 @@ namespace {
 namespace crypto = ingest::crypto;
 
 constexpr std::string_view kBoundary = "civicflowFitnessForm7MA4YWxkTrZu0gW";
-
-std::string PercentEncoded(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
 
 // The archive keeps a picture's name, not its bytes: the client sends a small
 // stand-in picture made from the name, and signs what it sends.
@@ -85,8 +68,8 @@ class FitnessClient final : public PlatformClient {
   Status Login(Transport& transport) {
     HttpCall call;
     call.method = "GET";
-    call.target = "/api/token?grant_type=client_credential&appid=" + PercentEncoded(account_.appid) +
-                  "&secret=" + PercentEncoded(account_.secret);
+    call.target = "/api/token?grant_type=client_credential&appid=" + UrlEncoded(account_.appid) +
+                  "&secret=" + UrlEncoded(account_.secret);
     Result<HttpAnswer> answer = transport.RoundTrip(call);
     if (!answer.ok()) return answer.status();
     std::string token = ReplyMember(answer->body, "access_token");
