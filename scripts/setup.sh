@@ -13,6 +13,7 @@ packages=(
   libbenchmark-dev               # bench/
   libboost-dev                   # Boost.Beast / Asio: the HTTP server and client
   libssl-dev                     # OpenSSL 3: the platforms' ciphers and digests (ingest/crypto)
+  libpqxx-dev postgresql pkg-config  # the PostgreSQL sink (storage/pg) and its tests' throwaway cluster
   clang-format                   # format check
 )
 missing=()
