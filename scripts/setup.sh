@@ -14,6 +14,7 @@ packages=(
   libboost-dev                   # Boost.Beast / Asio: the HTTP server and client
   libssl-dev                     # OpenSSL 3: the platforms' ciphers and digests (ingest/crypto)
   libpqxx-dev postgresql pkg-config  # the PostgreSQL sink (storage/pg) and its tests' throwaway cluster
+  libzstd-dev                    # zstd: Parquet page compression (storage/parquet)
   clang-format                   # format check
 )
 missing=()
