@@ -13,8 +13,6 @@ Engine::Engine(const EngineOptions& options, ChunkPool& pool, const OperatorFact
       thread_limit_(tbb::global_control::max_allowed_parallelism,
                     options.shards + options.ingest_threads + 1),
       arena_(static_cast<int>(options.shards), /*reserved_for_masters=*/0),
-      queues_done_(options.shards),
-      final_known_(1),
       finished_(options.shards) {
   for (ShardId s = 0; s < options.shards; ++s) {
     auto shard = std::make_unique<Shard>();
@@ -59,6 +57,16 @@ void Engine::Finish(RecordChunk* chunk) {
   pool_.Release(chunk);
 }
 
+struct Engine::Rendezvous {
+  explicit Rendezvous(MeetFor what, uint32_t shards)
+      : what(what), arrived(shards), released(1), flushed(shards) {}
+  const MeetFor what;
+  std::latch arrived;   // every shard has processed what was queued before
+  std::latch released;  // the owner has set final_watermark
+  std::latch flushed;   // every shard has flushed
+  LocalTime final_watermark = LocalTime::Min();
+};
+
 void Engine::RunShard(Shard& shard) {
   std::vector<const ingest::Record*> records;
   LocalTime& max_event = shard.max_event;
@@ -70,7 +78,20 @@ void Engine::RunShard(Shard& shard) {
     bool got = false;
     for (int spin = 0; spin < 256 && !(got = shard.queue.try_pop(batch)); ++spin) std::this_thread::yield();
     if (!got) shard.queue.pop(batch);
-    if (!batch.chunk) break;
+    if (Rendezvous* meet = batch.meet) {
+      const MeetFor what = meet->what;
+      meet->arrived.count_down();  // a cut's owner may free `meet` from here on
+      if (what == MeetFor::kCut) continue;
+      meet->released.wait();
+      if (meet->final_watermark > stats.watermark) {
+        stats.watermark = meet->final_watermark;
+        shard.root->OnWatermark(meet->final_watermark);
+      }
+      shard.root->Flush();
+      meet->flushed.count_down();  // the owner may free `meet` from here on
+      if (what == MeetFor::kStop) break;
+      continue;
+    }
     records.clear();
     for (uint32_t i = batch.begin; i < batch.end; ++i) {
       const ingest::Record& r = batch.chunk->records[batch.chunk->routed[i]];
@@ -88,24 +109,29 @@ void Engine::RunShard(Shard& shard) {
     }
     if (batch.chunk->holders.fetch_sub(1, std::memory_order_acq_rel) == 1) Finish(batch.chunk);
   }
-  queues_done_.count_down();
-  final_known_.wait();
-  if (final_watermark_ > stats.watermark) {
-    stats.watermark = final_watermark_;
-    shard.root->OnWatermark(final_watermark_);
-  }
-  shard.root->Flush();
 }
+
+void Engine::Meet(MeetFor what) {
+  Rendezvous meet(what, shard_count());
+  for (auto& shard : shards_) shard->queue.push(Batch{nullptr, 0, 0, &meet});
+  meet.arrived.wait();
+  if (what == MeetFor::kCut) return;
+  // Every shard waits at the rendezvous: their max_event are stable.
+  LocalTime latest = LocalTime::Min();
+  for (const auto& shard : shards_) latest = std::max(latest, shard->max_event);
+  if (latest != LocalTime::Min()) meet.final_watermark = latest - options_.allowed_lateness_s;
+  meet.released.count_down();
+  meet.flushed.wait();
+}
+
+void Engine::Quiesce() { Meet(MeetFor::kCut); }
+
+void Engine::FlushWindows() { Meet(MeetFor::kFlush); }
 
 void Engine::Drain() {
   if (drained_) return;
   drained_ = true;
-  for (auto& shard : shards_) shard->queue.push(Batch{});
-  queues_done_.wait();
-  LocalTime latest = LocalTime::Min();
-  for (const auto& shard : shards_) latest = std::max(latest, shard->max_event);
-  if (latest != LocalTime::Min()) final_watermark_ = latest - options_.allowed_lateness_s;
-  final_known_.count_down();
+  Meet(MeetFor::kStop);
   finished_.wait();
 }
 

@@ -6,8 +6,8 @@
 // instead of growing memory.
 //
 // Threads: Submit() from any ingest thread (records of one thread's chunks
-// keep their order); Drain() from the owner, after the last Submit();
-// stats() after Drain().
+// keep their order); Quiesce(), FlushWindows() and Drain() from the owner,
+// while no Submit() runs; stats() after Drain().
 #include <tbb/concurrent_queue.h>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
@@ -48,10 +48,15 @@ class Engine {
   // shard that received records has processed them.
   void Submit(RecordChunk* chunk);
 
-  // Ends input: shards finish their queues; then every shard gets the same
-  // final watermark (the latest event time over all shards − allowed
-  // lateness), so end-of-input results do not depend on the shard count;
-  // then operators flush and shards stop. Idempotent.
+  // Returns once every chunk submitted before has been processed and
+  // returned to the pool: a clean cut, e.g. for a checkpoint.
+  void Quiesce();
+  // As at the end of input, without ending it: shards finish their queues;
+  // every shard gets the same final watermark (the latest event time over
+  // all shards − allowed lateness), so results do not depend on the shard
+  // count; then operators flush. Later records open windows afresh.
+  void FlushWindows();
+  // Ends input: FlushWindows(), then the shards stop. Idempotent.
   void Drain();
 
   uint32_t shard_count() const { return static_cast<uint32_t>(shards_.size()); }
@@ -60,9 +65,12 @@ class Engine {
   const ShardStats& stats(ShardId shard) const { return shards_[shard]->stats; }
 
  private:
+  // A point in every shard's queue at which all shards meet (see Meet()).
+  struct Rendezvous;
   struct Batch {
-    RecordChunk* chunk = nullptr;  // nullptr: end of input
+    RecordChunk* chunk = nullptr;  // nullptr: a rendezvous
     uint32_t begin = 0, end = 0;   // range of chunk->routed
+    Rendezvous* meet = nullptr;
   };
   struct Shard {
     std::unique_ptr<Operator> root;
@@ -72,15 +80,14 @@ class Engine {
   };
   void RunShard(Shard& shard);
   void Finish(RecordChunk* chunk);  // runs the chunk's completion and returns it to the pool
+  enum class MeetFor { kCut, kFlush, kStop };
+  void Meet(MeetFor what);
 
   EngineOptions options_;
   ChunkPool& pool_;
   tbb::global_control thread_limit_;
   std::vector<std::unique_ptr<Shard>> shards_;
   tbb::task_arena arena_;
-  std::latch queues_done_;  // every shard has consumed its queue
-  std::latch final_known_;  // final_watermark_ is set
-  LocalTime final_watermark_ = LocalTime::Min();
   std::latch finished_;
   bool drained_ = false;
 };

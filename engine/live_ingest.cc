@@ -4,31 +4,43 @@
 
 namespace civicflow {
 
-std::optional<ingest::ValidationError> LiveIngest::Submit(ingest::InterfaceId id, std::string_view json,
-                                                          int64_t request_ts_ms, Done done) {
-  RecordChunk* chunk = pool_.Acquire();
-  // The text goes into the chunk's own padded buffer: no allocation once warm.
-  std::vector<char>& input = chunk->input;
+std::optional<ingest::ValidationError> ParseUpload(ingest::InterfaceId id, std::string_view json,
+                                                   int64_t request_ts_ms, RecordChunk& chunk) {
+  std::vector<char>& input = chunk.input;
   if (input.size() < json.size() + simdjson::SIMDJSON_PADDING)
     input.resize(json.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(input.data(), json.data(), json.size());
   const ingest::ParseOutcome outcome =
       ingest::ParseBodyText(id, simdjson::padded_string_view(input.data(), json.size(), input.size()),
-                            request_ts_ms, chunk->arena, chunk->records);
-  if (outcome.error) {
-    pool_.Release(chunk);
-    return outcome.error;
-  }
-  chunk->on_processed = [done = std::move(done)](const RecordChunk& processed) {
+                            request_ts_ms, chunk.arena, chunk.records);
+  if (outcome.error) chunk.records.clear();
+  return outcome.error;
+}
+
+void ReportFatesTo(RecordChunk& chunk, ingest::http::RecordSubmitter::Done done) {
+  chunk.on_processed = [done = std::move(done)](const RecordChunk& processed) {
     ingest::http::SubmitOutcome result;
-    result.records = static_cast<uint32_t>(processed.records.size());
-    for (const ingest::Record& r : processed.records) {
-      result.duplicates += r.fate == ingest::Fate::kDuplicate;
-      result.corrections += r.fate == ingest::Fate::kCorrection;
+    result.stored = !processed.not_stored;
+    if (result.stored) {
+      result.records = static_cast<uint32_t>(processed.records.size());
+      for (const ingest::Record& r : processed.records) {
+        result.duplicates += r.fate == ingest::Fate::kDuplicate;
+        result.corrections += r.fate == ingest::Fate::kCorrection;
+      }
+      result.accepted = result.records - result.duplicates;
     }
-    result.accepted = result.records - result.duplicates;
     done(result);
   };
+}
+
+std::optional<ingest::ValidationError> LiveIngest::Submit(ingest::InterfaceId id, std::string_view json,
+                                                          int64_t request_ts_ms, Done done) {
+  RecordChunk* chunk = pool_.Acquire();
+  if (auto error = ParseUpload(id, json, request_ts_ms, *chunk)) {
+    pool_.Release(chunk);
+    return error;
+  }
+  ReportFatesTo(*chunk, std::move(done));
   engine_.Submit(chunk);
   return std::nullopt;
 }

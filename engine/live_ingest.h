@@ -1,14 +1,22 @@
 #pragma once
-// LiveIngest: the engine's side of RecordSubmitter, for `civicflow serve`.
-// Each upload is validated into a chunk of its own on the calling I/O
-// thread and submitted to the shards; the chunk's last shard reports every
-// record's fate (new, duplicate, correction) to the upload's `done`.
-// Thread-safe; blocks the caller while every chunk is in flight
-// (backpressure).
+// LiveIngest: the engine's side of RecordSubmitter without a WAL (tests,
+// and the building blocks DurableIngest shares). Each upload is validated
+// into a chunk of its own on the calling I/O thread and submitted to the
+// shards; the chunk's last shard reports every record's fate (new,
+// duplicate, correction) to the upload's `done`. Thread-safe; blocks the
+// caller while every chunk is in flight (backpressure).
 #include "engine/engine.h"
 #include "ingest/http/record_submitter.h"
 
 namespace civicflow {
+
+// Validates an upload into `chunk`, which keeps its own padded copy of the
+// text (no allocation once warm). On error the chunk holds no records.
+std::optional<ingest::ValidationError> ParseUpload(ingest::InterfaceId id, std::string_view json,
+                                                   int64_t request_ts_ms, RecordChunk& chunk);
+// Sets the chunk's completion: the fates of its records (or, for a chunk
+// marked not stored, that nothing was kept) go to `done`.
+void ReportFatesTo(RecordChunk& chunk, ingest::http::RecordSubmitter::Done done);
 
 class LiveIngest final : public ingest::http::RecordSubmitter {
  public:

@@ -33,11 +33,15 @@ struct RecordChunk {
   // final), on the thread of the last shard, just before the chunk returns
   // to the pool. Must not block.
   std::function<void(const RecordChunk&)> on_processed;
+  // Set instead of processing when the upload could not be made durable
+  // (a failed WAL write): on_processed then reports that nothing was kept.
+  bool not_stored = false;
 
   void Clear() {
     arena.Reset();
     records.clear();
     on_processed = nullptr;
+    not_stored = false;
   }
 };
 

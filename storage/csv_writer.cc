@@ -1,56 +1,72 @@
 #include "storage/csv_writer.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-
 namespace civicflow::storage {
 
-Result<std::unique_ptr<CsvWriter>> CsvWriter::Open(const std::string& path,
-                                                   std::span<const std::string_view> columns) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) return Status::Error("cannot create " + path + ": " + std::strerror(errno));
-  std::unique_ptr<CsvWriter> writer(new CsvWriter(file));
+constexpr size_t kSpillBytes = 64 << 10;
+
+Result<std::unique_ptr<CsvWriter>> CsvWriter::Create(FileSystem& fs, const std::filesystem::path& path,
+                                                     std::span<const std::string_view> columns) {
+  if (Status s = fs.Remove(path); !s.ok()) return s;
+  Result<std::unique_ptr<AppendFile>> file = fs.OpenAppend(path);
+  if (!file.ok()) return file.status();
+  std::unique_ptr<CsvWriter> writer(new CsvWriter(std::move(*file)));
   writer->Row(columns);
   writer->rows_ = 0;
   return writer;
+}
+
+Result<std::unique_ptr<CsvWriter>> CsvWriter::Resume(FileSystem& fs, const std::filesystem::path& path,
+                                                     uint64_t length) {
+  if (Status s = fs.Truncate(path, length); !s.ok()) return s;
+  Result<std::unique_ptr<AppendFile>> file = fs.OpenAppend(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<CsvWriter>(new CsvWriter(std::move(*file)));
 }
 
 CsvWriter::~CsvWriter() { Close(); }
 
 void CsvWriter::Cell(std::string_view cell) {
   if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
-    line_ += cell;
+    buffer_ += cell;
     return;
   }
-  line_ += '"';
+  buffer_ += '"';
   for (char c : cell) {
-    if (c == '"') line_ += '"';
-    line_ += c;
+    if (c == '"') buffer_ += '"';
+    buffer_ += c;
   }
-  line_ += '"';
+  buffer_ += '"';
 }
 
 void CsvWriter::Row(std::span<const std::string_view> cells) {
-  line_.clear();
+  if (muted_) return;
   bool first = true;
   for (std::string_view cell : cells) {
-    if (!first) line_ += ',';
+    if (!first) buffer_ += ',';
     first = false;
     Cell(cell);
   }
-  line_ += '\n';
-  std::fwrite(line_.data(), 1, line_.size(), file_);
+  buffer_ += '\n';
   ++rows_;
+  if (buffer_.size() >= kSpillBytes) Spill();
+}
+
+void CsvWriter::Spill() {
+  if (error_.ok() && !buffer_.empty()) error_ = file_->Append(buffer_);
+  buffer_.clear();
+}
+
+Status CsvWriter::Sync() {
+  Spill();
+  if (error_.ok()) error_ = file_->Sync();
+  return error_;
 }
 
 Status CsvWriter::Close() {
-  if (!file_) return {};
-  const bool ok = std::fclose(file_) == 0;
-  file_ = nullptr;
-  return ok ? Status() : Status::Error(std::string("close failed: ") + std::strerror(errno));
+  if (!file_) return error_;
+  Status status = Sync();
+  file_.reset();
+  return status;
 }
 
 }  // namespace civicflow::storage

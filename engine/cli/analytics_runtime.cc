@@ -27,7 +27,8 @@ Result<std::unique_ptr<AnalyticsRuntime>> AnalyticsRuntime::Open(const RuntimeOp
     const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
     tables.push_back({schema.name, schema.columns});
   }
-  auto parts = storage::CsvTableParts::Open(options.data_dir, tables, options.shards);
+  auto parts = storage::CsvTableParts::Open(storage::FileSystem::Posix(), options.data_dir, tables,
+                                            options.shards, options.resume);
   if (!parts.ok()) return parts.status();
   return std::unique_ptr<AnalyticsRuntime>(new AnalyticsRuntime(options, std::move(*parts)));
 }

@@ -25,6 +25,8 @@ struct RuntimeOptions {
   // Optional thread-safe sinks that also receive every row of a table (by
   // operators::Table), e.g. live query state; rows arrive from every shard.
   std::array<TableSink*, operators::kTableCount> tees{};
+  // Continue the table parts from this checkpoint instead of starting afresh.
+  const storage::Checkpoint* resume = nullptr;
 };
 
 // What the shards counted, read when the runtime closes.
@@ -42,6 +44,7 @@ class AnalyticsRuntime {
 
   Engine& engine() { return *engine_; }
   ChunkPool& pool() { return pool_; }
+  storage::CsvTableParts& parts() { return parts_; }
   // "DIR/tables/<table>/part-*.csv" for each table.
   const std::vector<std::string>& outputs() const { return parts_.patterns(); }
 

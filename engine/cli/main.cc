@@ -19,7 +19,9 @@ constexpr const char* kUsage =
     "                  [--max-connections N] [--idle-timeout MS] [--read-timeout MS] [--token-lifetime "
     "SECONDS]\n"
     "                  [--lateness SECONDS] [--dedup-horizon SECONDS] [--reconcile-grace SECONDS]\n"
-    "      Serves every platform's upload interfaces on one port; SIGTERM drains and exits 0.\n"
+    "                  [--checkpoint-interval MS]\n"
+    "      Serves every platform's upload interfaces on one port; an upload is acknowledged once it is\n"
+    "      in the WAL (DIR/wal); a restart recovers from it. SIGTERM drains and exits 0.\n"
     "  civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]\n"
     "                   [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...\n"
     "      Validates and processes archive files (NDJSON, one upload per line), flushes every\n"
@@ -140,6 +142,8 @@ int Serve(int argc, char** argv) {
       options.dedup_horizon_s = n;
     } else if (arg == "--reconcile-grace") {
       options.reconcile_grace_s = n;
+    } else if (arg == "--checkpoint-interval") {
+      options.checkpoint_interval_ms = n;
     } else {
       return Usage("unknown option " + std::string(arg));
     }

@@ -9,7 +9,7 @@
 
 #include "engine/cli/analytics_runtime.h"
 #include "engine/cli/platform_routes.h"
-#include "engine/live_ingest.h"
+#include "engine/durable_ingest.h"
 #include "operators/replenish_query.h"
 
 namespace civicflow {
@@ -57,13 +57,26 @@ int RunServe(const ServeOptions& options) {
   runtime_options.chunks = 64 + 4 * static_cast<size_t>(options.server.io_threads);
   runtime_options.queue_batches = 32;
   runtime_options.tees[static_cast<size_t>(operators::Table::kParkingProblemPlates)] = &problem_plates;
+  storage::FileSystem& fs = storage::FileSystem::Posix();
+  auto checkpoint = storage::LoadCheckpoint(fs, options.data_dir);
+  if (!checkpoint.ok()) return Fail(checkpoint.status().message());
+  if (*checkpoint) runtime_options.resume = &**checkpoint;
   auto runtime = AnalyticsRuntime::Open(runtime_options);
   if (!runtime.ok()) return Fail(runtime.status().message());
 
+  DurableIngestOptions durable_options;
+  durable_options.checkpoint_interval = std::chrono::milliseconds(options.checkpoint_interval_ms);
+  auto ingest = DurableIngest::Open(fs, options.data_dir, (*runtime)->engine(), (*runtime)->pool(),
+                                    (*runtime)->parts(), *checkpoint, durable_options);
+  if (!ingest.ok()) return Fail(ingest.status().message());
+  if (const Recovery& r = (*ingest)->recovery(); r.frames > 0 || !r.damage.empty())
+    std::printf("civicflow: recovered %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
+                static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.muted),
+                r.damage.empty() ? "" : "; cut a damaged tail: ", r.damage.c_str());
+
   SystemClock clock;
-  LiveIngest ingest((*runtime)->engine(), (*runtime)->pool());
   ingest::http::PictureStore pictures(options.data_dir);
-  ingest::http::AdapterContext context{ingest, clock, pictures, options.token_lifetime_s * 1000};
+  ingest::http::AdapterContext context{**ingest, clock, pictures, options.token_lifetime_s * 1000};
   PlatformAdapters adapters(*accounts, context, problem_plates);
 
   auto server = ingest::http::HttpServer::Start(options.server, adapters.routes(), clock);
@@ -80,6 +93,7 @@ int RunServe(const ServeOptions& options) {
   // Run returns only once stopping; a drain that timed out leaves uploads in
   // flight, which the engine's drain still settles.
   stopper.join();
+  if (Status s = (*ingest)->Close(); !s.ok()) return Fail(s.message());
   auto totals = (*runtime)->Close();
   if (!totals.ok()) return Fail(totals.status().message());
   std::printf("civicflow: stopped; %llu output rows\n", static_cast<unsigned long long>(totals->rows));

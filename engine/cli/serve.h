@@ -1,8 +1,9 @@
 #pragma once
 // Serve: the `civicflow serve` job. Every platform's adapter on one HTTP
-// port; accepted uploads go through LiveIngest into the same engine and
-// analytics as replay. SIGTERM or SIGINT: stop accepting, answer every
-// request in flight, flush every window, close the outputs, exit 0.
+// port; accepted uploads go through the WAL (DurableIngest) into the same
+// engine and analytics as replay, and a start recovers from the WAL what the
+// last run acknowledged. SIGTERM or SIGINT: stop accepting, answer every
+// request in flight, flush every window, checkpoint, close the outputs, exit 0.
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,7 @@ struct ServeOptions {
   int64_t dedup_horizon_s = 48 * 3600;
   int64_t reconcile_grace_s = 600;
   int64_t token_lifetime_s = 24 * 3600;
+  int64_t checkpoint_interval_ms = 10'000;
 };
 
 // Runs until a stop signal; the process exit code. Prints

@@ -13,6 +13,9 @@ namespace civicflow::ingest::http {
 
 // What became of an upload's records.
 struct SubmitOutcome {
+  // false: the upload could not be made durable (a storage failure); nothing
+  // of it was kept and the reply must say so, never success.
+  bool stored = true;
   uint32_t records = 0;
   uint32_t accepted = 0;     // new records (corrections included)
   uint32_t duplicates = 0;   // same dedup key, same content: dropped
@@ -28,8 +31,9 @@ class RecordSubmitter {
   // `id`, stamped with the request time `request_ts_ms`.
   // Invalid: returns the first error; nothing is kept, `done` is not called.
   // Valid: the records enter the pipeline and `done` runs exactly once, on
-  // another thread, when every record's fate is known (and durable once the
-  // WAL exists). A reply of success is sent from `done`, never before.
+  // another thread, when the upload is durable and every record's fate is
+  // known, or with `stored` false when it could not be made durable. A reply
+  // of success is sent from `done`, never before.
   virtual std::optional<ValidationError> Submit(InterfaceId id, std::string_view json, int64_t request_ts_ms,
                                                 Done done) = 0;
 };

@@ -1,7 +1,8 @@
 #pragma once
 // Pieces of replies that several adapters write the same way: a method's
 // name for "method X not allowed" messages, and an upload's SubmitOutcome as
-// the JSON object {"records","accepted","duplicates","corrections"}.
+// the JSON object {"records","accepted","duplicates","corrections"}, and
+// the message of an upload that could not be made durable.
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ inline std::string_view MethodName(Method method) {
       return "OTHER";
   }
 }
+
+// Every platform answers it with its own system-error code.
+inline constexpr std::string_view kNotStored =
+    "not stored: the upload could not be made durable; nothing of it was kept, send it again";
 
 inline std::string OutcomeJson(const SubmitOutcome& outcome) {
   return "{\"records\":" + std::to_string(outcome.records) +

@@ -119,8 +119,10 @@ TEST(ReplenishQueryTest, LoadsTheReconcilersCsvParts) {
   const TableSchema& schema = Schema(Table::kParkingProblemPlates);
   {
     // Rows as the reconciler writes them, spread over two shards' part files.
-    auto part0 = storage::CsvWriter::Open((table / "part-000.csv").string(), schema.columns);
-    auto part1 = storage::CsvWriter::Open((table / "part-001.csv").string(), schema.columns);
+    auto part0 =
+        storage::CsvWriter::Create(storage::FileSystem::Posix(), table / "part-000.csv", schema.columns);
+    auto part1 =
+        storage::CsvWriter::Create(storage::FileSystem::Posix(), table / "part-001.csv", schema.columns);
     ASSERT_TRUE(part0.ok() && part1.ok());
     testing::TableCapture unused;
     ParkingReconciler reconciler(unused, **part0, unused);

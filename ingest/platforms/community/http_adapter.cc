@@ -23,6 +23,7 @@ constexpr std::string_view kMissingPrerequisite = "1005";  // 前置接入 not r
 constexpr std::string_view kUnknownPath = "1006";
 constexpr std::string_view kWrongMethod = "1007";
 constexpr std::string_view kTooLarge = "1008";
+constexpr std::string_view kNotStoredCode = "1009";  // storage failed: nothing kept, send again
 
 // {"code":code,"errMsg":message,"data":data}
 void Send(Exchange& exchange, std::string_view code, std::string_view message,
@@ -156,6 +157,7 @@ void CommunityAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std
   std::optional<ValidationError> error = context_.submitter.Submit(
       Registry::Get().IdOf(spec), exchange.body, exchange.received_ms,
       [this, &exchange, registrations = std::move(scan.registrations)](const SubmitOutcome& outcome) {
+        if (!outcome.stored) return Send(exchange, kNotStoredCode, kNotStored);
         prerequisites_.Register(registrations);
         Send(exchange, kSuccess, "success", OutcomeJson(outcome));
       });

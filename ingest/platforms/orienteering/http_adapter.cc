@@ -29,7 +29,8 @@ constexpr std::string_view kForbidden = "forbidden";
 constexpr std::string_view kNotFound = "not_found";
 constexpr std::string_view kMethodNotAllowed = "method_not_allowed";
 constexpr std::string_view kPayloadTooLarge = "payload_too_large";
-constexpr std::string_view kOk = "ok";  // reply_code of a data reply
+constexpr std::string_view kNotStoredCode = "unavailable";  // storage failed: retry
+constexpr std::string_view kOk = "ok";                      // reply_code of a data reply
 
 std::vector<std::string_view> Segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -322,6 +323,7 @@ void OrienteeringAdapter::Upload(Exchange& exchange, const Call& call, size_t ac
   std::optional<ValidationError> error = context_.submitter.Submit(
       Registry::Get().IdOf(call.spec), exchange.body, exchange.received_ms,
       [this, &exchange, account, digest = std::move(digest)](const SubmitOutcome& outcome) {
+        if (!outcome.stored) return SendError(exchange, kNotStoredCode, kNotStored, "{}");
         sessions_.Apply(account, digest);
         SendData(exchange, OutcomeJson(outcome));
       });

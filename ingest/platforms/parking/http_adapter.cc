@@ -6,6 +6,7 @@
 #include "ingest/crypto/crypto.h"
 #include "ingest/http/multipart.h"
 #include "ingest/http/query_record.h"
+#include "ingest/http/reply_parts.h"
 #include "ingest/http/same_secret.h"
 #include "ingest/platforms/parking/reply.h"
 
@@ -188,7 +189,8 @@ void ParkingAdapter::HeartBeats(Exchange& exchange, const Call& call, std::strin
   if (beats.data == "[]") return Finish(exchange, kBadParameter, CodeMessage(kBadParameter, "data is empty"));
   const Registry& registry = Registry::Get();
   auto done = [this, &exchange, account = call.account,
-               lots = std::move(beats.lots)](const http::SubmitOutcome&) {
+               lots = std::move(beats.lots)](const http::SubmitOutcome& outcome) {
+    if (!outcome.stored) return Finish(exchange, kOtherError, http::kNotStored);
     lots_.Learn(account, lots);
     const int64_t now = clock_.NowMs();
     for (const std::string& lot : lots) lots_.Heartbeat(lot, now);
@@ -238,6 +240,7 @@ void ParkingAdapter::Submit(Exchange& exchange, const InterfaceSpec& spec, size_
                             std::vector<std::string> lots) {
   auto done = [this, &exchange, account, data = std::move(reply_data),
                lots = std::move(lots)](const http::SubmitOutcome& outcome) {
+    if (!outcome.stored) return Finish(exchange, kOtherError, http::kNotStored);
     lots_.Learn(account, lots);
     const int code = outcome.records > 0 && outcome.duplicates == outcome.records ? kExists : kOk;
     Finish(exchange, code, CodeText(code), data);

@@ -16,6 +16,7 @@ namespace {
 constexpr int kOk = 200;
 constexpr int kBadParameters = 4000;
 constexpr int kTokenInvalid = 4200;
+constexpr int kSystemError = 5000;
 
 constexpr uint32_t kDefaultPageSize = 10;
 
@@ -213,6 +214,7 @@ void TicketingAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec) {
   auto error = context_.submitter.Submit(
       Registry::Get().IdOf(spec), exchange.body, exchange.received_ms,
       [&exchange](const SubmitOutcome& outcome) {
+        if (!outcome.stored) return Send(exchange, kSystemError, kNotStored, "null");
         const bool duplicate = outcome.records > 0 && outcome.duplicates == outcome.records;
         Send(exchange, kOk, duplicate ? "duplicate: every record was received before" : "success", "true");
       });

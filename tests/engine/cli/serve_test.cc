@@ -3,12 +3,7 @@
 // would (each platform's client: login, signing, encryption), the server is
 // stopped with SIGTERM, and its tables must equal those of `civicflow replay`
 // of the same archive. Every upload the server acknowledged is in them once.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,93 +15,19 @@
 #include "engine/cli/replay.h"
 #include "ingest/http/accounts.h"
 #include "operators/tables.h"
+#include "tests/support/serve_process.h"
 #include "tests/support/table_compare.h"
 #include "tools/datagen/generator.h"
 #include "tools/loadgen/archive_uploads.h"
 #include "tools/loadgen/demo_accounts.h"
 #include "tools/loadgen/http_transport.h"
-
-extern char** environ;
+#include "tools/loadgen/request_plan.h"
 
 namespace civicflow {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-// A child process whose stdout the test reads line by line.
-class ServeProcess {
- public:
-  // Starts `civicflow serve` on a free port; fails the test unless it listens.
-  ServeProcess(const fs::path& data_dir, const std::string& accounts) {
-    int out[2];
-    EXPECT_EQ(pipe(out), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    const std::string binary = CIVICFLOW_BINARY_DIR "/civicflow";
-    const std::string dir = data_dir.string();
-    std::vector<const char*> argv = {
-        binary.c_str(),   "serve",    "--listen", "127.0.0.1:0",  "--data-dir", dir.c_str(), "--accounts",
-        accounts.c_str(), "--shards", "2",        "--io-threads", "2",          nullptr};
-    EXPECT_EQ(posix_spawn(&pid_, binary.c_str(), &actions, nullptr, const_cast<char**>(argv.data()), environ),
-              0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    stdout_ = fdopen(out[0], "r");
-    char line[256];
-    while (std::fgets(line, sizeof line, stdout_)) {
-      const std::string_view text = line;
-      if (const size_t at = text.find("listening on 127.0.0.1:"); at != std::string_view::npos) {
-        port_ = static_cast<uint16_t>(std::stoi(std::string(text.substr(at + 23))));
-        break;
-      }
-    }
-    EXPECT_NE(port_, 0) << "civicflow serve did not start";
-  }
-  ~ServeProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_) std::fclose(stdout_);
-  }
-  uint16_t port() const { return port_; }
-  // SIGTERM, then the exit status: -1 unless it exited normally within a minute.
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int waited_ms = 0; waitpid(pid_, &status, WNOHANG) == 0; waited_ms += 10) {
-      if (waited_ms > 60'000) return -1;  // the destructor kills it
-      std::this_thread::sleep_for(10ms);
-    }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::FILE* stdout_ = nullptr;
-  uint16_t port_ = 0;
-};
-
-std::unique_ptr<loadgen::PlatformClient> ClientFor(ingest::Platform platform,
-                                                   const ingest::http::Accounts& a) {
-  switch (platform) {
-    case ingest::Platform::kFitness:
-      return loadgen::MakeFitnessClient(a.fitness.at(0));
-    case ingest::Platform::kParking:
-      return loadgen::MakeParkingClient(a.parking.at(0), std::string(loadgen::kDefaultParkingPassword));
-    case ingest::Platform::kCommunity:
-      return loadgen::MakeCommunityClient(a.community.at(0));
-    case ingest::Platform::kTicketing:
-      return loadgen::MakeTicketingClient(a.ticketing.at(0));
-    case ingest::Platform::kOrienteering:
-      return loadgen::MakeOrienteeringClient(a.orienteering.at(0));
-  }
-  return nullptr;
-}
 
 TEST(ServeTest, UploadsOverHttpGiveTheTablesOfAReplay) {
   const fs::path dir = fs::temp_directory_path() / ("civicflow-serve-" + std::to_string(getpid()));
@@ -136,13 +57,12 @@ TEST(ServeTest, UploadsOverHttpGiveTheTablesOfAReplay) {
 
   std::map<std::string, uint64_t> replies;  // by "platform code"
   {
-    ServeProcess serve(dir / "serve", *accounts_file);
+    testing::ServeProcess serve(dir / "serve", *accounts_file);
     ASSERT_NE(serve.port(), 0);
     loadgen::HttpTransport transport({"127.0.0.1", serve.port()});
-    std::map<ingest::Platform, std::unique_ptr<loadgen::PlatformClient>> clients;
+    loadgen::AccountClients clients(*accounts, std::string(loadgen::kDefaultParkingPassword));
     for (const loadgen::ArchiveUpload& upload : archive.uploads) {
-      auto& client = clients[upload.platform];
-      if (!client) client = ClientFor(upload.platform, *accounts);
+      loadgen::PlatformClient* client = clients.For(upload.platform, 0);
       std::string code;
       for (int attempt = 0; attempt < 2; ++attempt) {
         auto call = client->Upload(upload.interface, upload.ts_ms, upload.body, transport);

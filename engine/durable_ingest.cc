@@ -1,0 +1,159 @@
+#include "engine/durable_ingest.h"
+
+#include <cstdio>
+
+#include "engine/live_ingest.h"
+#include "ingest/archive/archive_parser.h"
+#include "storage/wal/wal_reader.h"
+
+namespace civicflow {
+namespace {
+
+using storage::FrameType;
+using storage::WalPosition;
+
+std::filesystem::path WalDir(const std::filesystem::path& data_dir) { return data_dir / "wal"; }
+
+// The upload as an archive line (ingest/archive/archive_parser.h).
+void ArchiveLine(const ingest::InterfaceSpec& spec, int64_t request_ts_ms, std::string_view body,
+                 std::string& line) {
+  line.assign(R"({"platform":")");
+  line += ingest::PlatformName(spec.platform);
+  line += R"(","interface":")";
+  line += spec.name;
+  line += R"(","ts":)";
+  line += std::to_string(request_ts_ms);
+  line += R"(,"body":)";
+  line += body;
+  line += '}';
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DurableIngest>> DurableIngest::Open(
+    storage::FileSystem& fs, const std::filesystem::path& data_dir, Engine& engine, ChunkPool& pool,
+    storage::CsvTableParts& parts, const std::optional<storage::Checkpoint>& checkpoint,
+    const DurableIngestOptions& options) {
+  std::unique_ptr<DurableIngest> ingest(new DurableIngest(fs, data_dir, engine, pool, parts, options));
+  if (Status s = ingest->Replay(checkpoint); !s.ok()) return s;
+  return ingest;
+}
+
+DurableIngest::DurableIngest(storage::FileSystem& fs, std::filesystem::path data_dir, Engine& engine,
+                             ChunkPool& pool, storage::CsvTableParts& parts,
+                             const DurableIngestOptions& options)
+    : fs_(fs),
+      data_dir_(std::move(data_dir)),
+      engine_(engine),
+      pool_(pool),
+      parts_(parts),
+      options_(options),
+      last_checkpoint_(std::chrono::steady_clock::now()) {}
+
+DurableIngest::~DurableIngest() {
+  if (wal_) wal_->Close();
+}
+
+Status DurableIngest::Replay(const std::optional<storage::Checkpoint>& checkpoint) {
+  const WalPosition live_from = checkpoint ? checkpoint->wal : WalPosition{};
+  bool muted = live_from > WalPosition{};
+  parts_.SetMuted(muted);
+  ingest::ArchiveParser parser;
+  ingest::IngestCounts counts;
+  Result<storage::WalScan> scan =
+      storage::ScanWal(fs_, WalDir(data_dir_), WalPosition{}, [&](const storage::WalFrame& frame) -> Status {
+        if (muted && frame.position >= live_from) {
+          engine_.Quiesce();
+          parts_.SetMuted(false);
+          muted = false;
+        }
+        ++recovery_.frames;
+        recovery_.muted += muted;
+        if (frame.type == FrameType::kFlushWindows) {
+          engine_.FlushWindows();
+          return {};
+        }
+        RecordChunk* chunk = pool_.Acquire();
+        chunk->input.assign(frame.payload.begin(), frame.payload.end());
+        chunk->input.resize(frame.payload.size() + simdjson::SIMDJSON_PADDING);
+        counts.dead_letters.clear();
+        parser.ParseBlock(chunk->input.data(), frame.payload.size(), chunk->input.size(), *chunk, counts);
+        recovery_.unreadable += !counts.dead_letters.empty();
+        engine_.Submit(chunk);
+        return {};
+      });
+  if (!scan.ok()) return scan.status();
+  engine_.Quiesce();
+  parts_.SetMuted(false);
+  if (scan->end < live_from)
+    return Status::Error("the WAL ends at " + std::to_string(scan->end.bytes) +
+                         ", before the checkpoint at " + std::to_string(live_from.bytes) +
+                         ": acknowledged uploads are missing (" +
+                         (scan->damage.empty() ? "files removed" : scan->damage) + ")");
+  recovery_.damage = scan->damage;
+  if (Status s = storage::RepairWal(fs_, WalDir(data_dir_), *scan); !s.ok()) return s;
+  // What was replayed live is checkpointed now, so another crash does not redo it.
+  if (recovery_.frames > recovery_.muted)
+    if (Status s = SaveCheckpointAt(scan->end); !s.ok()) return s;
+  Result<std::unique_ptr<storage::WalWriter>> wal =
+      storage::WalWriter::Open(fs_, WalDir(data_dir_), scan->end, options_.wal);
+  if (!wal.ok()) return wal.status();
+  wal_ = std::move(*wal);
+  return {};
+}
+
+std::optional<ingest::ValidationError> DurableIngest::Submit(ingest::InterfaceId id, std::string_view json,
+                                                             int64_t request_ts_ms, Done done) {
+  RecordChunk* chunk = pool_.Acquire();
+  if (auto error = ParseUpload(id, json, request_ts_ms, *chunk)) {
+    pool_.Release(chunk);
+    return error;
+  }
+  ReportFatesTo(*chunk, std::move(done));
+  thread_local std::string line;
+  ArchiveLine(ingest::Registry::Get().At(id), request_ts_ms, json, line);
+  wal_->Append(FrameType::kUpload, line, [this, chunk](const Status& status, WalPosition end) {
+    if (!status.ok()) {
+      chunk->not_stored = true;
+      chunk->on_processed(*chunk);
+      pool_.Release(chunk);
+      return;
+    }
+    engine_.Submit(chunk);
+    MaybeCheckpoint(end, /*force=*/false);
+  });
+  return std::nullopt;
+}
+
+void DurableIngest::MaybeCheckpoint(WalPosition end, bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_checkpoint_ < options_.checkpoint_interval) return;
+  last_checkpoint_ = now;
+  engine_.Quiesce();
+  if (Status s = SaveCheckpointAt(end); !s.ok()) {
+    // Recovery then starts from the previous checkpoint: slower, not wrong.
+    std::fprintf(stderr, "civicflow: checkpoint failed: %s\n", s.message().c_str());
+    checkpoint_status_ = s;
+  }
+}
+
+Status DurableIngest::SaveCheckpointAt(WalPosition end) {
+  storage::Checkpoint checkpoint{end, {}};
+  if (Status s = parts_.Sync(checkpoint); !s.ok()) return s;
+  return storage::SaveCheckpoint(fs_, data_dir_, checkpoint);
+}
+
+Status DurableIngest::Close() {
+  Status flush_status;
+  wal_->Append(FrameType::kFlushWindows, {}, [&](const Status& status, WalPosition end) {
+    flush_status = status;
+    if (!status.ok()) return;  // not in the log: not done either
+    engine_.FlushWindows();
+    checkpoint_status_ = Status();
+    MaybeCheckpoint(end, /*force=*/true);
+  });
+  wal_->Close();
+  return flush_status.ok() ? checkpoint_status_ : flush_status;
+}
+
+}  // namespace civicflow

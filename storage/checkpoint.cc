@@ -1,0 +1,71 @@
+#include "storage/checkpoint.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace civicflow::storage {
+namespace {
+
+constexpr std::string_view kFile = "CHECKPOINT";
+constexpr std::string_view kMagic = "civicflow checkpoint 1";
+
+bool ParseNumber(std::string_view text, uint64_t& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::optional<uint64_t> Checkpoint::PartLength(std::string_view path) const {
+  for (const auto& [name, length] : parts)
+    if (name == path) return length;
+  return std::nullopt;
+}
+
+Result<std::optional<Checkpoint>> LoadCheckpoint(FileSystem& fs, const std::filesystem::path& dir) {
+  Result<std::vector<std::string>> names = fs.List(dir);
+  if (!names.ok()) return names.status();
+  if (std::find(names->begin(), names->end(), kFile) == names->end()) return std::optional<Checkpoint>();
+  Result<std::string> text = fs.ReadFile(dir / kFile);
+  if (!text.ok()) return text.status();
+  const auto corrupt = [&](std::string_view why) {
+    return Status::Error((dir / kFile).string() + " is corrupt: " + std::string(why));
+  };
+  Checkpoint checkpoint;
+  std::string_view rest = *text;
+  bool magic = false, wal = false;
+  while (!rest.empty()) {
+    const size_t eol = rest.find('\n');
+    if (eol == std::string_view::npos) return corrupt("unterminated line");
+    const std::string_view line = rest.substr(0, eol);
+    rest.remove_prefix(eol + 1);
+    if (!magic) {
+      if (line != kMagic) return corrupt("unknown header");
+      magic = true;
+    } else if (line.starts_with("wal ")) {
+      if (!ParseNumber(line.substr(4), checkpoint.wal.bytes)) return corrupt("bad wal line");
+      wal = true;
+    } else if (line.starts_with("part ")) {
+      const std::string_view fields = line.substr(5);
+      const size_t space = fields.find(' ');
+      uint64_t length = 0;
+      if (space == std::string_view::npos || !ParseNumber(fields.substr(0, space), length))
+        return corrupt("bad part line");
+      checkpoint.parts.emplace_back(std::string(fields.substr(space + 1)), length);
+    } else {
+      return corrupt("unknown line");
+    }
+  }
+  if (!wal) return corrupt("no wal position");
+  return std::optional<Checkpoint>(std::move(checkpoint));
+}
+
+Status SaveCheckpoint(FileSystem& fs, const std::filesystem::path& dir, const Checkpoint& checkpoint) {
+  std::string text(kMagic);
+  text += "\nwal " + std::to_string(checkpoint.wal.bytes) + "\n";
+  for (const auto& [path, length] : checkpoint.parts)
+    text += "part " + std::to_string(length) + " " + path + "\n";
+  return fs.WriteAtomically(dir / kFile, text);
+}
+
+}  // namespace civicflow::storage

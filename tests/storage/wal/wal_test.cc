@@ -1,0 +1,243 @@
+// The WAL: frames come back in order across files; group commit makes one
+// fsync serve many appends; recovery stops at a torn or corrupt tail and
+// the log continues cleanly after repair; failed fsyncs and short writes are
+// reported to every waiting append and never acknowledged.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "storage/checkpoint.h"
+#include "storage/wal/crc32c.h"
+#include "storage/wal/wal_reader.h"
+#include "storage/wal/wal_writer.h"
+#include "tests/support/faulty_file_system.h"
+
+namespace civicflow::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class WalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("civicflow-wal-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Appends `payloads` and waits until all are durable; their statuses.
+  std::vector<Status> AppendAll(WalWriter& wal, const std::vector<std::string>& payloads) {
+    std::vector<std::promise<Status>> done(payloads.size());
+    for (size_t i = 0; i < payloads.size(); ++i)
+      wal.Append(FrameType::kUpload, payloads[i],
+                 [&done, i](const Status& s, WalPosition) { done[i].set_value(s); });
+    std::vector<Status> out;
+    for (auto& d : done) out.push_back(d.get_future().get());
+    return out;
+  }
+  // One at a time, each waited for: every frame is a round of its own.
+  void AppendEach(WalWriter& wal, const std::vector<std::string>& payloads) {
+    for (const std::string& p : payloads)
+      for (const Status& s : AppendAll(wal, {p})) ASSERT_TRUE(s.ok()) << s.message();
+  }
+  Result<WalScan> Scan(std::vector<std::string>& payloads, WalPosition from = {}) {
+    return ScanWal(fs_, dir_, from, [&](const WalFrame& f) {
+      payloads.emplace_back(f.payload);
+      return Status();
+    });
+  }
+  std::vector<std::string> Payloads(int n, const std::string& prefix) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) out.push_back(prefix + std::to_string(i) + std::string(i % 50, 'x'));
+    return out;
+  }
+
+  fs::path dir_;
+  testing::FaultyFileSystem fs_;
+};
+
+TEST(Crc32cTest, KnownValues) {
+  EXPECT_EQ(Crc32c("123456789"), 0xE3069283u);  // the standard check value
+  EXPECT_EQ(Crc32c(""), 0u);
+  EXPECT_EQ(Crc32cExtend(Crc32c("1234"), "56789"), Crc32c("123456789"));
+}
+
+TEST_F(WalTest, FramesComeBackInOrderAcrossRotatedFiles) {
+  const std::vector<std::string> payloads = Payloads(500, "frame ");
+  {
+    auto wal = WalWriter::Open(fs_, dir_, {}, WalOptions{.file_bytes = 4096});
+    ASSERT_TRUE(wal.ok()) << wal.status().message();
+    AppendEach(**wal, payloads);
+  }
+  size_t files = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir_)) ++files;
+  EXPECT_GT(files, 5u) << "4 KiB files must rotate";
+  std::vector<std::string> read;
+  auto scan = Scan(read);
+  ASSERT_TRUE(scan.ok()) << scan.status().message();
+  EXPECT_TRUE(scan->damage.empty()) << scan->damage;
+  EXPECT_EQ(read, payloads);
+  EXPECT_EQ(scan->frames, payloads.size());
+
+  // From a position on: only the frames at or after it.
+  std::vector<WalPosition> positions;
+  ASSERT_TRUE(ScanWal(fs_, dir_, {}, [&](const WalFrame& f) {
+                positions.push_back(f.position);
+                return Status();
+              }).ok());
+  read.clear();
+  ASSERT_TRUE(Scan(read, positions[300]).ok());
+  EXPECT_EQ(read, std::vector<std::string>(payloads.begin() + 300, payloads.end()));
+}
+
+TEST_F(WalTest, GroupCommitSharesFsyncsAmongConcurrentWriters) {
+  auto wal = WalWriter::Open(fs_, dir_, {});
+  ASSERT_TRUE(wal.ok());
+  constexpr int kThreads = 16, kPerThread = 200;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t)
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::promise<Status> done;
+        (*wal)->Append(FrameType::kUpload, "writer " + std::to_string(t) + " " + std::to_string(i),
+                       [&](const Status& s, WalPosition) { done.set_value(s); });
+        failures += !done.get_future().get().ok();  // each writer waits, as an HTTP request does
+      }
+    });
+  for (auto& w : writers) w.join();
+  const WalStats stats = (*wal)->stats();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(stats.frames, uint64_t{kThreads * kPerThread});
+  EXPECT_LT(stats.syncs, stats.frames / 2) << "concurrent appends must share fsyncs";
+}
+
+TEST_F(WalTest, CallbacksRunInAppendOrderWithIncreasingPositions) {
+  auto wal = WalWriter::Open(fs_, dir_, {});
+  ASSERT_TRUE(wal.ok());
+  std::vector<uint64_t> ends;  // commit thread only
+  std::promise<void> all;
+  for (int i = 0; i < 1000; ++i)
+    (*wal)->Append(FrameType::kUpload, std::string(static_cast<size_t>(i % 7), 'p'),
+                   [&ends](const Status&, WalPosition end) { ends.push_back(end.bytes); });
+  (*wal)->Then([&](WalPosition) { all.set_value(); });
+  all.get_future().get();
+  ASSERT_EQ(ends.size(), 1000u);
+  EXPECT_TRUE(std::is_sorted(ends.begin(), ends.end()));
+  EXPECT_EQ(ends.back(), 1000 * kFrameHeaderBytes + (1000 / 7) * 21 + (1 + 2 + 3 + 4 + 5));
+}
+
+TEST_F(WalTest, RecoveryStopsAtATornTailAndTheLogContinuesAfterRepair) {
+  const std::vector<std::string> payloads = Payloads(20, "torn ");
+  {
+    auto wal = WalWriter::Open(fs_, dir_, {});
+    ASSERT_TRUE(wal.ok());
+    for (const Status& s : AppendAll(**wal, payloads)) ASSERT_TRUE(s.ok());
+  }
+  const fs::path file = dir_ / WalFileName({});
+  fs::resize_file(file, fs::file_size(file) - 3);  // a crash mid-append
+
+  std::vector<std::string> read;
+  auto scan = Scan(read);
+  ASSERT_TRUE(scan.ok());
+  EXPECT_NE(scan->damage.find("torn frame payload"), std::string::npos) << scan->damage;
+  EXPECT_EQ(read, std::vector<std::string>(payloads.begin(), payloads.end() - 1));
+
+  ASSERT_TRUE(RepairWal(fs_, dir_, *scan).ok());
+  {
+    auto wal = WalWriter::Open(fs_, dir_, scan->end);
+    ASSERT_TRUE(wal.ok());
+    for (const Status& s : AppendAll(**wal, {"after repair"})) ASSERT_TRUE(s.ok());
+  }
+  read.clear();
+  auto again = Scan(read);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->damage.empty()) << again->damage;
+  ASSERT_EQ(read.size(), payloads.size());
+  EXPECT_EQ(read.back(), "after repair");
+}
+
+TEST_F(WalTest, RecoveryStopsAtACorruptFrameAndDropsLaterFiles) {
+  {
+    auto wal = WalWriter::Open(fs_, dir_, {}, WalOptions{.file_bytes = 256});
+    ASSERT_TRUE(wal.ok());
+    AppendEach(**wal, Payloads(100, "bits "));
+  }
+  std::vector<fs::path> files;
+  for (auto& e : fs::directory_iterator(dir_)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GT(files.size(), 3u);
+  {  // one flipped payload byte in the second file's first frame
+    std::fstream f(files[1], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(kFrameHeaderBytes + 2);
+    f.put('#');
+  }
+  std::vector<std::string> read;
+  auto scan = Scan(read);
+  ASSERT_TRUE(scan.ok());
+  EXPECT_NE(scan->damage.find("checksum mismatch"), std::string::npos) << scan->damage;
+  EXPECT_EQ(scan->damaged_file, files[1].filename().string());
+  ASSERT_TRUE(RepairWal(fs_, dir_, *scan).ok());
+  size_t left = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir_)) ++left;
+  EXPECT_EQ(left, 1u) << "the damaged file (from its first frame) and every later one go";
+  std::vector<std::string> after;
+  auto clean = Scan(after);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_TRUE(clean->damage.empty());
+  EXPECT_EQ(after, read);
+}
+
+TEST_F(WalTest, AFailedFsyncFailsEveryWaitingAndLaterAppend) {
+  auto wal = WalWriter::Open(fs_, dir_, {});
+  ASSERT_TRUE(wal.ok());
+  for (const Status& s : AppendAll(**wal, {"durable"})) ASSERT_TRUE(s.ok());
+  fs_.failing_syncs = 1;
+  for (const Status& s : AppendAll(**wal, {"lost 1", "lost 2"})) EXPECT_FALSE(s.ok());
+  // The page cache may have dropped the data: the log is not trusted again.
+  for (const Status& s : AppendAll(**wal, {"after"})) EXPECT_FALSE(s.ok());
+  EXPECT_GE((*wal)->stats().failures, 3u);
+}
+
+TEST_F(WalTest, AShortWriteIsAFailureAndRecoveryIgnoresItsBytes) {
+  {
+    auto wal = WalWriter::Open(fs_, dir_, {});
+    ASSERT_TRUE(wal.ok());
+    for (const Status& s : AppendAll(**wal, {"one", "two"})) ASSERT_TRUE(s.ok());
+    fs_.write_budget = 5;  // the next write stops after 5 bytes
+    for (const Status& s : AppendAll(**wal, {"three is never acknowledged"})) EXPECT_FALSE(s.ok());
+  }
+  std::vector<std::string> read;
+  auto scan = Scan(read);
+  ASSERT_TRUE(scan.ok());
+  EXPECT_EQ(read, (std::vector<std::string>{"one", "two"}));
+  EXPECT_NE(scan->damage.find("torn frame header"), std::string::npos) << scan->damage;
+}
+
+TEST_F(WalTest, CheckpointRoundTripsAndRejectsGarbage) {
+  fs::create_directories(dir_);
+  auto none = LoadCheckpoint(fs_, dir_);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  Checkpoint saved{WalPosition{12345},
+                   {{"tables/flow_hourly/part-000.csv", 77}, {"tables/x/part-001.csv", 0}}};
+  ASSERT_TRUE(SaveCheckpoint(fs_, dir_, saved).ok());
+  auto loaded = LoadCheckpoint(fs_, dir_);
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((*loaded)->wal, saved.wal);
+  EXPECT_EQ((*loaded)->parts, saved.parts);
+  EXPECT_EQ((*loaded)->PartLength("tables/x/part-001.csv"), 0u);
+  std::ofstream(dir_ / "CHECKPOINT") << "civicflow checkpoint 1\nwal twelve\n";
+  auto bad = LoadCheckpoint(fs_, dir_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bad wal line"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace civicflow::storage
