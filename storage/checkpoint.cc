@@ -45,6 +45,8 @@ Result<std::optional<Checkpoint>> LoadCheckpoint(FileSystem& fs, const std::file
     } else if (line.starts_with("wal ")) {
       if (!ParseNumber(line.substr(4), checkpoint.wal.bytes)) return corrupt("bad wal line");
       wal = true;
+    } else if (line.starts_with("epoch ")) {
+      if (!ParseNumber(line.substr(6), checkpoint.epoch)) return corrupt("bad epoch line");
     } else if (line.starts_with("part ")) {
       const std::string_view fields = line.substr(5);
       const size_t space = fields.find(' ');
@@ -63,6 +65,7 @@ Result<std::optional<Checkpoint>> LoadCheckpoint(FileSystem& fs, const std::file
 Status SaveCheckpoint(FileSystem& fs, const std::filesystem::path& dir, const Checkpoint& checkpoint) {
   std::string text(kMagic);
   text += "\nwal " + std::to_string(checkpoint.wal.bytes) + "\n";
+  text += "epoch " + std::to_string(checkpoint.epoch) + "\n";
   for (const auto& [path, length] : checkpoint.parts)
     text += "part " + std::to_string(length) + " " + path + "\n";
   return fs.WriteAtomically(dir / kFile, text);

@@ -8,6 +8,7 @@
 //
 //   civicflow checkpoint 1
 //   wal <log position>
+//   epoch <segments epoch>                   (storage/segments/segment_layout.h)
 //   part <bytes> <path relative to DIR>      (one line per output part)
 #include <cstdint>
 #include <filesystem>
@@ -23,6 +24,7 @@ namespace civicflow::storage {
 
 struct Checkpoint {
   WalPosition wal;
+  uint64_t epoch = 0;  // segment files of later epochs are not final
   std::vector<std::pair<std::string, uint64_t>> parts;  // relative path, length
 
   std::optional<uint64_t> PartLength(std::string_view path) const;
