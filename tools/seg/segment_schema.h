@@ -1,0 +1,17 @@
+#pragma once
+// Comparing and printing the flat schemas of segment files: a table's files
+// must all agree (verify checks it, cat and compact rely on it).
+#include <string>
+#include <vector>
+
+#include "storage/parquet/parquet_format.h"
+
+namespace civicflow::seg {
+
+// Same names, types and nullability, in the same order.
+bool SameSchema(const std::vector<storage::parquet::ColumnSpec>& a,
+                const std::vector<storage::parquet::ColumnSpec>& b);
+// "(name STRING, n INT64 NOT NULL, …)".
+std::string SchemaText(const std::vector<storage::parquet::ColumnSpec>& columns);
+
+}  // namespace civicflow::seg
