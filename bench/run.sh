@@ -36,3 +36,5 @@ build/bench/replay_bench --archive "$clean" --benchmark_repetitions="${REPETITIO
 build/bench/operators_bench --archive "$clean"
 # HTTP ingest: civicflow serve against nginx with the same prepared requests.
 bench/http_bench.sh "${HTTP_RECORDS:-200000}"
+# WAL group commit against one fdatasync per append, 1/16/64 writers (temp dir under build/).
+build/bench/wal_bench
