@@ -32,21 +32,21 @@ void ArchiveLine(const ingest::InterfaceSpec& spec, int64_t request_ts_ms, std::
 
 Result<std::unique_ptr<DurableIngest>> DurableIngest::Open(
     storage::FileSystem& fs, const std::filesystem::path& data_dir, Engine& engine, ChunkPool& pool,
-    storage::CsvTableParts& parts, const std::optional<storage::Checkpoint>& checkpoint,
+    storage::SegmentTables& segments, const std::optional<storage::Checkpoint>& checkpoint,
     const DurableIngestOptions& options) {
-  std::unique_ptr<DurableIngest> ingest(new DurableIngest(fs, data_dir, engine, pool, parts, options));
+  std::unique_ptr<DurableIngest> ingest(new DurableIngest(fs, data_dir, engine, pool, segments, options));
   if (Status s = ingest->Replay(checkpoint); !s.ok()) return s;
   return ingest;
 }
 
 DurableIngest::DurableIngest(storage::FileSystem& fs, std::filesystem::path data_dir, Engine& engine,
-                             ChunkPool& pool, storage::CsvTableParts& parts,
+                             ChunkPool& pool, storage::SegmentTables& segments,
                              const DurableIngestOptions& options)
     : fs_(fs),
       data_dir_(std::move(data_dir)),
       engine_(engine),
       pool_(pool),
-      parts_(parts),
+      segments_(segments),
       options_(options),
       last_checkpoint_(std::chrono::steady_clock::now()) {}
 
@@ -57,14 +57,14 @@ DurableIngest::~DurableIngest() {
 Status DurableIngest::Replay(const std::optional<storage::Checkpoint>& checkpoint) {
   const WalPosition live_from = checkpoint ? checkpoint->wal : WalPosition{};
   bool muted = live_from > WalPosition{};
-  parts_.SetMuted(muted);
+  segments_.SetMuted(muted);
   ingest::ArchiveParser parser;
   ingest::IngestCounts counts;
   Result<storage::WalScan> scan =
       storage::ScanWal(fs_, WalDir(data_dir_), WalPosition{}, [&](const storage::WalFrame& frame) -> Status {
         if (muted && frame.position >= live_from) {
           engine_.Quiesce();
-          parts_.SetMuted(false);
+          segments_.SetMuted(false);
           muted = false;
         }
         ++recovery_.frames;
@@ -84,7 +84,7 @@ Status DurableIngest::Replay(const std::optional<storage::Checkpoint>& checkpoin
       });
   if (!scan.ok()) return scan.status();
   engine_.Quiesce();
-  parts_.SetMuted(false);
+  segments_.SetMuted(false);
   if (scan->end < live_from)
     return Status::Error("the WAL ends at " + std::to_string(scan->end.bytes) +
                          ", before the checkpoint at " + std::to_string(live_from.bytes) +
@@ -138,9 +138,9 @@ void DurableIngest::MaybeCheckpoint(WalPosition end, bool force) {
 }
 
 Status DurableIngest::SaveCheckpointAt(WalPosition end) {
-  storage::Checkpoint checkpoint{end, {}};
-  if (Status s = parts_.Sync(checkpoint); !s.ok()) return s;
-  return storage::SaveCheckpoint(fs_, data_dir_, checkpoint);
+  Result<uint64_t> epoch = segments_.Publish();
+  if (!epoch.ok()) return epoch.status();
+  return storage::SaveCheckpoint(fs_, data_dir_, storage::Checkpoint{end, *epoch});
 }
 
 Status DurableIngest::Close() {

@@ -7,13 +7,13 @@
 // the WAL's commit thread hands the chunk to the engine, so the engine sees
 // uploads in log order, one chunk each, exactly as a replay of the log
 // does; `done` runs when every record's fate is known. Every
-// `checkpoint_interval` the commit thread quiesces the engine, syncs the
-// table parts and saves a checkpoint at that clean cut (storage/checkpoint.h).
+// `checkpoint_interval` the commit thread quiesces the engine, publishes the
+// segments epoch and saves a checkpoint at that clean cut (storage/checkpoint.h).
 //
 // Recovery (Open) replays the whole log through the engine: frames before
-// the checkpoint with the table parts muted (they rebuild the operators'
-// state — dedup sets, open windows, reconciliation sets — whose rows the
-// parts already hold), the rest live. A torn tail is cut off first.
+// the checkpoint with the segments muted (they rebuild the operators'
+// state — dedup sets, open windows, reconciliation sets — whose rows are
+// published already), the rest live. A torn tail is cut off first.
 // Thread-safe Submit(); Open() and Close() from the owner.
 #include <chrono>
 #include <filesystem>
@@ -22,7 +22,7 @@
 #include "engine/engine.h"
 #include "ingest/http/record_submitter.h"
 #include "storage/checkpoint.h"
-#include "storage/csv_table_parts.h"
+#include "storage/segments/segment_tables.h"
 #include "storage/wal/wal_writer.h"
 
 namespace civicflow {
@@ -42,11 +42,11 @@ struct Recovery {
 
 class DurableIngest final : public ingest::http::RecordSubmitter {
  public:
-  // REQUIRES: `parts` was opened with `checkpoint` (or afresh when it is
-  // nullopt) and no record has been submitted to `engine` yet.
+  // REQUIRES: `segments` was opened after `checkpoint`'s epoch (or afresh
+  // when it is nullopt) and no record has been submitted to `engine` yet.
   static Result<std::unique_ptr<DurableIngest>> Open(storage::FileSystem& fs,
                                                      const std::filesystem::path& data_dir, Engine& engine,
-                                                     ChunkPool& pool, storage::CsvTableParts& parts,
+                                                     ChunkPool& pool, storage::SegmentTables& segments,
                                                      const std::optional<storage::Checkpoint>& checkpoint,
                                                      const DurableIngestOptions& options);
   ~DurableIngest() override;
@@ -63,7 +63,7 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
 
  private:
   DurableIngest(storage::FileSystem& fs, std::filesystem::path data_dir, Engine& engine, ChunkPool& pool,
-                storage::CsvTableParts& parts, const DurableIngestOptions& options);
+                storage::SegmentTables& segments, const DurableIngestOptions& options);
   Status Replay(const std::optional<storage::Checkpoint>& checkpoint);
   // Commit thread: a checkpoint at `end` if one is due (or `force`).
   void MaybeCheckpoint(storage::WalPosition end, bool force);
@@ -73,7 +73,7 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
   const std::filesystem::path data_dir_;
   Engine& engine_;
   ChunkPool& pool_;
-  storage::CsvTableParts& parts_;
+  storage::SegmentTables& segments_;
   const DurableIngestOptions options_;
   Recovery recovery_;
   std::unique_ptr<storage::WalWriter> wal_;

@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "engine/base/json_escape.h"
 #include "engine/base/local_time.h"
 #include "ingest/platforms/parking/reply.h"
 #include "operators/tables.h"
-#include "storage/csv_reader.h"
+#include "storage/segments/segment_reader.h"
 
 namespace civicflow::operators {
 namespace {
@@ -56,47 +54,15 @@ void ProblemPlateIndex::Add(std::string_view park_code, std::string_view date, s
 }
 
 Result<ProblemPlateIndex> ProblemPlateIndex::LoadFromDir(const std::string& dir) {
-  const fs::path table = fs::path(dir) / "tables" / "parking_problem_plates";
-  std::error_code ec;
-  if (!fs::is_directory(table, ec))
-    return Status::Error("no parking_problem_plates table in " + table.string());
-  std::vector<fs::path> parts;
-  for (const auto& entry : fs::directory_iterator(table, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && name.starts_with("part-") && name.ends_with(".csv"))
-      parts.push_back(entry.path());
-  }
-  if (ec) return Status::Error("cannot list " + table.string() + ": " + ec.message());
-  std::sort(parts.begin(), parts.end());
-
+  const TableSchema& schema = Schema(Table::kParkingProblemPlates);
+  if (!fs::is_directory(fs::path(dir) / "segments"))
+    return Status::Error("no segments in " + dir + ": not a civicflow data dir");
+  Result<std::vector<storage::TextRow>> rows = storage::ReadTableRows(dir, schema.name, schema.columns);
+  if (!rows.ok()) return rows.status();
+  const size_t park = ProblemPlateColumn("park_code"), date = ProblemPlateColumn("date"),
+               plate = ProblemPlateColumn("plate_no"), problem = ProblemPlateColumn("problem");
   ProblemPlateIndex index;
-  std::vector<std::vector<std::string>> rows;
-  for (const fs::path& part : parts) {
-    std::ifstream in(part, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return Status::Error("cannot read " + part.string());
-    rows.clear();
-    if (!storage::ParseCsv(text.str(), rows)) return Status::Error(part.string() + ": unterminated quote");
-    if (rows.empty()) continue;
-    const std::vector<std::string>& header = rows[0];
-    auto column = [&header](std::string_view name) {
-      const auto it = std::find(header.begin(), header.end(), name);
-      return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-    };
-    const int park = column("park_code"), date = column("date"), plate = column("plate_no"),
-              problem = column("problem");
-    if (park < 0 || date < 0 || plate < 0 || problem < 0)
-      return Status::Error(part.string() + ": header lacks park_code, date, plate_no or problem");
-    for (size_t r = 1; r < rows.size(); ++r) {
-      const std::vector<std::string>& row = rows[r];
-      if (row.size() != header.size())
-        return Status::Error(part.string() + ": row " + std::to_string(r + 1) + " has " +
-                             std::to_string(row.size()) + " cells, the header " +
-                             std::to_string(header.size()));
-      index.Add(row[park], row[date], row[plate], row[problem]);
-    }
-  }
+  for (const storage::TextRow& row : *rows) index.Add(row[park], row[date], row[plate], row[problem]);
   return index;
 }
 

@@ -48,9 +48,8 @@ class ProblemPlateIndex {
   void Add(std::string_view park_code, std::string_view date, std::string_view plate_no,
            std::string_view problem);
 
-  // Reads DIR/tables/parking_problem_plates/part-*.csv (header row first,
-  // columns found by name). Fails if the table directory is missing or a file
-  // is unreadable or malformed; no part files is an empty index.
+  // Reads the parking_problem_plates segments of data dir `dir`. Fails if
+  // `dir` has no segments or a file is unreadable; no files is an empty index.
   static Result<ProblemPlateIndex> LoadFromDir(const std::string& dir);
 
   // `current_page` counts from 1. Bad parameters: page_size outside

@@ -7,13 +7,13 @@
 #include <span>
 #include <string_view>
 
+#include "storage/table_layout.h"
+
 namespace civicflow::operators {
 
-struct TableSchema {
-  std::string_view name;
-  std::span<const std::string_view> columns;
-  std::span<const std::string_view> key;  // the grouping columns; the rest are summed (empty: not additive)
-};
+// Name, columns, key (the grouping columns; the rest are summed; empty: not
+// additive) and column types.
+using TableSchema = storage::TableLayout;
 
 enum class Table : uint8_t {
   kFlowHourly,

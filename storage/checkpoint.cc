@@ -16,12 +16,6 @@ bool ParseNumber(std::string_view text, uint64_t& out) {
 
 }  // namespace
 
-std::optional<uint64_t> Checkpoint::PartLength(std::string_view path) const {
-  for (const auto& [name, length] : parts)
-    if (name == path) return length;
-  return std::nullopt;
-}
-
 Result<std::optional<Checkpoint>> LoadCheckpoint(FileSystem& fs, const std::filesystem::path& dir) {
   Result<std::vector<std::string>> names = fs.List(dir);
   if (!names.ok()) return names.status();
@@ -47,13 +41,6 @@ Result<std::optional<Checkpoint>> LoadCheckpoint(FileSystem& fs, const std::file
       wal = true;
     } else if (line.starts_with("epoch ")) {
       if (!ParseNumber(line.substr(6), checkpoint.epoch)) return corrupt("bad epoch line");
-    } else if (line.starts_with("part ")) {
-      const std::string_view fields = line.substr(5);
-      const size_t space = fields.find(' ');
-      uint64_t length = 0;
-      if (space == std::string_view::npos || !ParseNumber(fields.substr(0, space), length))
-        return corrupt("bad part line");
-      checkpoint.parts.emplace_back(std::string(fields.substr(space + 1)), length);
     } else {
       return corrupt("unknown line");
     }
@@ -66,8 +53,6 @@ Status SaveCheckpoint(FileSystem& fs, const std::filesystem::path& dir, const Ch
   std::string text(kMagic);
   text += "\nwal " + std::to_string(checkpoint.wal.bytes) + "\n";
   text += "epoch " + std::to_string(checkpoint.epoch) + "\n";
-  for (const auto& [path, length] : checkpoint.parts)
-    text += "part " + std::to_string(length) + " " + path + "\n";
   return fs.WriteAtomically(dir / kFile, text);
 }
 

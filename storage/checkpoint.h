@@ -1,15 +1,14 @@
 #pragma once
 // Checkpoint: the durable cut that recovery starts from. It says how far
-// the WAL had been applied and how long every output part was at that
-// moment; recovery cuts the parts back to those lengths (dropping rows of
-// records it will apply again) and replays the log from `wal` on, so every
-// acknowledged record takes effect exactly once. Stored at DIR/CHECKPOINT,
-// replaced atomically:
+// the WAL had been applied and which segments epoch held every row emitted
+// up to there; recovery deletes segments of later epochs (rows of records it
+// applies again) and replays the log from `wal` on, so every acknowledged
+// record takes effect exactly once. Stored at DIR/CHECKPOINT, replaced
+// atomically:
 //
 //   civicflow checkpoint 1
 //   wal <log position>
-//   epoch <segments epoch>                   (storage/segments/segment_layout.h)
-//   part <bytes> <path relative to DIR>      (one line per output part)
+//   epoch <segments epoch>        (storage/segments/segment_layout.h)
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -25,9 +24,6 @@ namespace civicflow::storage {
 struct Checkpoint {
   WalPosition wal;
   uint64_t epoch = 0;  // segment files of later epochs are not final
-  std::vector<std::pair<std::string, uint64_t>> parts;  // relative path, length
-
-  std::optional<uint64_t> PartLength(std::string_view path) const;
 };
 
 // nullopt when DIR has no checkpoint yet; an error when it is unreadable.

@@ -22,19 +22,18 @@ Result<std::unique_ptr<AnalyticsRuntime>> AnalyticsRuntime::Open(const RuntimeOp
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::Error("cannot create data dir " + options.data_dir + ": " + ec.message());
-  std::vector<storage::TableColumns> tables;
-  for (size_t t = 0; t < operators::kTableCount; ++t) {
-    const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
-    tables.push_back({schema.name, schema.columns});
-  }
-  auto parts = storage::CsvTableParts::Open(storage::FileSystem::Posix(), options.data_dir, tables,
-                                            options.shards, options.resume);
-  if (!parts.ok()) return parts.status();
-  return std::unique_ptr<AnalyticsRuntime>(new AnalyticsRuntime(options, std::move(*parts)));
+  std::vector<storage::TableLayout> tables;
+  for (size_t t = 0; t < operators::kTableCount; ++t)
+    tables.push_back(operators::Schema(static_cast<operators::Table>(t)));
+  auto segments = storage::SegmentTables::Open(options.data_dir, tables, options.shards,
+                                               options.resume ? options.resume->epoch : 0);
+  if (!segments.ok()) return segments.status();
+  return std::unique_ptr<AnalyticsRuntime>(new AnalyticsRuntime(options, std::move(*segments)));
 }
 
-AnalyticsRuntime::AnalyticsRuntime(const RuntimeOptions& options, storage::CsvTableParts parts)
-    : options_(options), parts_(std::move(parts)), pipelines_(options.shards), pool_(options.chunks) {
+AnalyticsRuntime::AnalyticsRuntime(const RuntimeOptions& options,
+                                   std::unique_ptr<storage::SegmentTables> segments)
+    : options_(options), segments_(std::move(segments)), pipelines_(options.shards), pool_(options.chunks) {
   EngineOptions engine_options;
   engine_options.shards = options.shards;
   engine_options.allowed_lateness_s = options.allowed_lateness_s;
@@ -44,7 +43,7 @@ AnalyticsRuntime::AnalyticsRuntime(const RuntimeOptions& options, storage::CsvTa
       std::make_unique<Engine>(engine_options, pool_, [this](ShardId shard) -> std::unique_ptr<Operator> {
         operators::ShardSinks sinks;
         for (size_t t = 0; t < operators::kTableCount; ++t) {
-          sinks[t] = parts_.Sink(shard, t);
+          sinks[t] = segments_->Sink(shard, t);
           if (TableSink* shared = options_.tees[t]) {
             tee_sinks_.push_back(std::make_unique<TeeSink>(*sinks[t], *shared));
             sinks[t] = tee_sinks_.back().get();
@@ -56,6 +55,15 @@ AnalyticsRuntime::AnalyticsRuntime(const RuntimeOptions& options, storage::CsvTa
 }
 
 AnalyticsRuntime::~AnalyticsRuntime() = default;
+
+std::vector<std::string> AnalyticsRuntime::outputs() const {
+  std::vector<std::string> out;
+  for (size_t t = 0; t < operators::kTableCount; ++t)
+    out.push_back((std::filesystem::path(options_.data_dir) / "segments" /
+                   operators::Schema(static_cast<operators::Table>(t)).name)
+                      .string());
+  return out;
+}
 
 Result<RuntimeTotals> AnalyticsRuntime::Close() {
   engine_->Drain();
@@ -72,9 +80,10 @@ Result<RuntimeTotals> AnalyticsRuntime::Close() {
     }
   }
   engine_.reset();  // the operators die here; their state was read above
-  auto rows = parts_.Close();
-  if (!rows.ok()) return rows.status();
-  totals.rows = *rows;
+  auto epoch = segments_->Publish();
+  if (!epoch.ok()) return epoch.status();
+  totals.epoch = *epoch;
+  totals.rows = segments_->rows();
   return totals;
 }
 

@@ -10,7 +10,8 @@
 
 #include "engine/engine.h"
 #include "operators/shard_pipeline.h"
-#include "storage/csv_table_parts.h"
+#include "storage/checkpoint.h"
+#include "storage/segments/segment_tables.h"
 
 namespace civicflow {
 
@@ -25,7 +26,7 @@ struct RuntimeOptions {
   // Optional thread-safe sinks that also receive every row of a table (by
   // operators::Table), e.g. live query state; rows arrive from every shard.
   std::array<TableSink*, operators::kTableCount> tees{};
-  // Continue the table parts from this checkpoint instead of starting afresh.
+  // Continue the segments after this checkpoint's epoch instead of starting afresh.
   const storage::Checkpoint* resume = nullptr;
 };
 
@@ -35,6 +36,7 @@ struct RuntimeTotals {
   uint64_t late = 0;                              // records behind their shard's watermark on arrival
   uint64_t late_rows = 0;                         // rows for windows already emitted
   uint64_t rows = 0;                              // output rows, all tables
+  uint64_t epoch = 0;                             // the segments epoch that holds the last rows
 };
 
 class AnalyticsRuntime {
@@ -44,20 +46,20 @@ class AnalyticsRuntime {
 
   Engine& engine() { return *engine_; }
   ChunkPool& pool() { return pool_; }
-  storage::CsvTableParts& parts() { return parts_; }
-  // "DIR/tables/<table>/part-*.csv" for each table.
-  const std::vector<std::string>& outputs() const { return parts_.patterns(); }
+  storage::SegmentTables& segments() { return *segments_; }
+  // "DIR/segments/<table>" for each table.
+  std::vector<std::string> outputs() const;
 
-  // Ends input: drains the engine (every window flushes), then closes the
-  // outputs. Call once, after the last record was submitted.
+  // Ends input: drains the engine (every window flushes), then publishes the
+  // last segments. Call once, after the last record was submitted.
   Result<RuntimeTotals> Close();
 
  private:
   class TeeSink;
-  AnalyticsRuntime(const RuntimeOptions& options, storage::CsvTableParts parts);
+  AnalyticsRuntime(const RuntimeOptions& options, std::unique_ptr<storage::SegmentTables> segments);
 
   RuntimeOptions options_;
-  storage::CsvTableParts parts_;
+  std::unique_ptr<storage::SegmentTables> segments_;
   std::vector<std::unique_ptr<TableSink>> tee_sinks_;
   std::vector<operators::ShardPipeline> pipelines_;
   ChunkPool pool_;

@@ -19,13 +19,14 @@ constexpr const char* kUsage =
     "                  [--max-connections N] [--idle-timeout MS] [--read-timeout MS] [--token-lifetime "
     "SECONDS]\n"
     "                  [--lateness SECONDS] [--dedup-horizon SECONDS] [--reconcile-grace SECONDS]\n"
-    "                  [--checkpoint-interval MS]\n"
+    "                  [--checkpoint-interval MS] [--pg URL]\n"
     "      Serves every platform's upload interfaces on one port; an upload is acknowledged once it is\n"
-    "      in the WAL (DIR/wal); a restart recovers from it. SIGTERM drains and exits 0.\n"
-    "  civicflow replay --data-dir DIR [--shards N] [--threads N] [--lateness SECONDS]\n"
+    "      in the WAL (DIR/wal); a restart recovers from it. Tables are Parquet segments under\n"
+    "      DIR/segments; with --pg, PostgreSQL follows them. SIGTERM drains and exits 0.\n"
+    "  civicflow replay --data-dir DIR [--pg URL] [--shards N] [--threads N] [--lateness SECONDS]\n"
     "                   [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...\n"
-    "      Validates and processes archive files (NDJSON, one upload per line), flushes every\n"
-    "      window, prints per-interface accepted / rejected / duplicate counts.\n"
+    "      Validates and processes archive files (NDJSON, one upload per line) into a fresh data dir,\n"
+    "      flushes every window, prints per-interface accepted / rejected / duplicate counts.\n"
     "  civicflow replenish --data-dir DIR --park-code CODE --date yyyy-MM-dd [--page N] [--page-size N]\n"
     "      Answers the parking platform's replenishCarInfo from a replay's parking_problem_plates, in the\n"
     "      specification's reply format.\n";
@@ -58,7 +59,8 @@ int Replay(int argc, char** argv) {
       if (!value(v)) return Usage("--data-dir needs a directory");
       options.data_dir = v;
     } else if (arg == "--pg") {
-      return Usage("--pg: the PostgreSQL sink is not available in this build");
+      if (!value(v)) return Usage("--pg needs a PostgreSQL URL");
+      options.pg_url = v;
     } else if (arg == "--shards" || arg == "--threads") {
       uint32_t n = 0;
       if (!value(v) || !ParseNumber(v, n) || n == 0 || n > 256)
@@ -104,7 +106,6 @@ int Serve(int argc, char** argv) {
   options.server.io_threads = static_cast<int>(cores);
   for (int i = 0; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--pg") return Usage("--pg: the PostgreSQL sink is not available in this build");
     if (i + 1 >= argc) return Usage(std::string(arg) + " needs a value");
     const std::string_view v = argv[++i];
     int64_t n = 0;
@@ -120,6 +121,8 @@ int Serve(int argc, char** argv) {
       options.data_dir = v;
     } else if (arg == "--accounts") {
       options.accounts_file = v;
+    } else if (arg == "--pg") {
+      options.pg_url = v;
     } else if (!number) {
       return Usage(std::string(arg) + " needs a number >= 0");
     } else if (arg == "--io-threads" || arg == "--shards") {

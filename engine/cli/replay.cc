@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "engine/cli/analytics_runtime.h"
+#include "engine/cli/pg_export.h"
 #include "ingest/archive/archive_parser.h"
 #include "ingest/archive/archive_reader.h"
 
@@ -175,6 +176,16 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   std::fclose(dead_letters);
   auto ran = (*runtime)->Close();
   if (!ran.ok()) return ran.status();
+  // A replay's segments are final as a whole (civicflow-seg compacts final epochs only).
+  if (Status s =
+          storage::SaveCheckpoint(storage::FileSystem::Posix(), dir, {storage::WalPosition{}, ran->epoch});
+      !s.ok())
+    return s;
+  if (!options.pg_url.empty()) {
+    PgExport pg(options.pg_url, dir);
+    if (!pg.WaitCaughtUp(std::chrono::minutes(2)))
+      return Status::Error("PostgreSQL did not take the tables: " + pg.problem());
+  }
   for (size_t id = 0; id < interfaces; ++id) {
     InterfaceCounts& c = report.by_interface[id];
     c.duplicates = ran->duplicates[id];

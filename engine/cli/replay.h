@@ -14,6 +14,7 @@ namespace civicflow {
 
 struct ReplayOptions {
   std::string data_dir;
+  std::string pg_url;  // non-empty: PostgreSQL takes the tables before the replay ends
   std::vector<std::string> files;
   uint32_t shards = 2;
   uint32_t threads = 2;  // parse threads

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "engine/cli/analytics_runtime.h"
+#include "engine/cli/pg_export.h"
 #include "engine/cli/platform_routes.h"
 #include "engine/durable_ingest.h"
 #include "operators/replenish_query.h"
@@ -67,12 +68,15 @@ int RunServe(const ServeOptions& options) {
   DurableIngestOptions durable_options;
   durable_options.checkpoint_interval = std::chrono::milliseconds(options.checkpoint_interval_ms);
   auto ingest = DurableIngest::Open(fs, options.data_dir, (*runtime)->engine(), (*runtime)->pool(),
-                                    (*runtime)->parts(), *checkpoint, durable_options);
+                                    (*runtime)->segments(), *checkpoint, durable_options);
   if (!ingest.ok()) return Fail(ingest.status().message());
   if (const Recovery& r = (*ingest)->recovery(); r.frames > 0 || !r.damage.empty())
     std::printf("civicflow: recovered %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
                 static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.muted),
                 r.damage.empty() ? "" : "; cut a damaged tail: ", r.damage.c_str());
+
+  std::unique_ptr<PgExport> pg;
+  if (!options.pg_url.empty()) pg = std::make_unique<PgExport>(options.pg_url, options.data_dir);
 
   SystemClock clock;
   ingest::http::PictureStore pictures(options.data_dir);
@@ -96,6 +100,10 @@ int RunServe(const ServeOptions& options) {
   if (Status s = (*ingest)->Close(); !s.ok()) return Fail(s.message());
   auto totals = (*runtime)->Close();
   if (!totals.ok()) return Fail(totals.status().message());
+  // PostgreSQL gets a moment to take the last epoch; if it is down it catches up on the next start.
+  if (pg && !pg->WaitCaughtUp(std::chrono::seconds(10)))
+    std::fprintf(stderr, "civicflow: PostgreSQL is behind (%s); it catches up on the next start\n",
+                 pg->problem().c_str());
   std::printf("civicflow: stopped; %llu output rows\n", static_cast<unsigned long long>(totals->rows));
   return 0;
 }

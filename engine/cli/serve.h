@@ -21,6 +21,7 @@ struct ServeOptions {
   int64_t reconcile_grace_s = 600;
   int64_t token_lifetime_s = 24 * 3600;
   int64_t checkpoint_interval_ms = 10'000;
+  std::string pg_url;  // empty: no PostgreSQL
 };
 
 // Runs until a stop signal; the process exit code. Prints

@@ -3,6 +3,7 @@
 #include <zstd.h>
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -128,8 +129,15 @@ std::string ValueText(ColumnType type, const Value& value) {
     if (type == ColumnType::kTimestamp) return LocalTime{FloorDiv(*i, 1'000'000)}.ToString();
     return std::string(buf, std::to_chars(buf, buf + sizeof buf, *i).ptr);
   }
-  if (const auto* d = std::get_if<double>(&value))
-    return std::string(buf, std::to_chars(buf, buf + sizeof buf, *d).ptr);
+  if (const auto* d = std::get_if<double>(&value)) {
+    // Decimals as the engine writes them ("0.000001", "356.75", "7"); the
+    // shortest form that reads back the same double either way.
+    const double magnitude = std::fabs(*d);
+    const auto format = magnitude == 0 || (magnitude >= 1e-9 && magnitude < 1e15)
+                            ? std::chars_format::fixed
+                            : std::chars_format::general;
+    return std::string(buf, std::to_chars(buf, buf + sizeof buf, *d, format).ptr);
+  }
   if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
   if (const auto* s = std::get_if<std::string>(&value)) return *s;
   return "";

@@ -29,8 +29,8 @@ std::string Joined(const std::vector<std::string>& parts, std::string_view separ
 // (e.g. parking_reconciliation.reported_used when no parkSpaceInfo came).
 std::string CastExpression(const PgTable& table, size_t column) {
   const std::string& name = table.columns[column];
-  const PgColumnType type = table.types[column];
-  if (type == PgColumnType::kText) return name;
+  const ColumnType type = table.types[column];
+  if (type == ColumnType::kText) return name;
   const std::string sql_type(SqlTypeName(type));
   if (table.additive()) return name + "::" + sql_type;
   return "NULLIF(" + name + ", '')::" + sql_type;
@@ -46,15 +46,18 @@ Result<std::vector<PgTable>> ResolvePgTables(std::span<const TableLayout> layout
     }
     if (layout.columns.empty())
       return Status::Error("pg: table " + std::string(layout.name) + " has no columns");
+    if (layout.types.size() != layout.columns.size())
+      return Status::Error("pg: table " + std::string(layout.name) + " needs one type per column");
     PgTable table;
     table.name = layout.name;
-    for (std::string_view column : layout.columns) {
+    for (size_t c = 0; c < layout.columns.size(); ++c) {
+      const std::string_view column = layout.columns[c];
       if (!IsPlainIdentifier(column)) {
         return Status::Error("pg: column \"" + std::string(column) + "\" of " + table.name +
                              " is not a plain identifier");
       }
       table.columns.emplace_back(column);
-      table.types.push_back(ColumnTypeOf(column));
+      table.types.push_back(layout.types[c]);
       table.is_key.push_back(std::find(layout.key.begin(), layout.key.end(), column) != layout.key.end());
     }
     table.key_count = static_cast<size_t>(std::count(table.is_key.begin(), table.is_key.end(), true));
@@ -64,8 +67,7 @@ Result<std::vector<PgTable>> ResolvePgTables(std::span<const TableLayout> layout
     if (table.additive()) {
       for (size_t c = 0; c < table.columns.size(); ++c) {
         if (!table.is_key[c] && !IsSummable(table.types[c])) {
-          return Status::Error("pg: " + table.name + "." + table.columns[c] +
-                               " is summed but maps to a non-numeric type (storage/pg/pg_column_types.cc)");
+          return Status::Error("pg: " + table.name + "." + table.columns[c] + " is summed but not a number");
         }
       }
     }

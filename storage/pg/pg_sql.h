@@ -19,7 +19,7 @@ namespace civicflow::storage {
 struct PgTable {
   std::string name;
   std::vector<std::string> columns;
-  std::vector<PgColumnType> types;
+  std::vector<ColumnType> types;
   std::vector<bool> is_key;
   size_t key_count = 0;
 

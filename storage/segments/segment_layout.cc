@@ -30,7 +30,8 @@ std::filesystem::path PartitionDir(const std::filesystem::path& data_dir, std::s
 
 std::string PartFileName(uint64_t epoch, uint32_t shard) {
   char name[48];
-  std::snprintf(name, sizeof name, "part-%010llu-%03u.parquet", static_cast<unsigned long long>(epoch), shard);
+  std::snprintf(name, sizeof name, "part-%010llu-%03u.parquet", static_cast<unsigned long long>(epoch),
+                shard);
   return name;
 }
 

@@ -27,7 +27,6 @@
 #include "engine/base/local_time.h"
 #include "engine/cli/replay.h"
 #include "operators/tables.h"
-#include "storage/csv_reader.h"
 #include "tests/support/table_compare.h"
 #include "tools/datagen/generator.h"
 

@@ -11,7 +11,8 @@
 
 #include "operators/parking_reconciler.h"
 #include "operators/tables.h"
-#include "storage/csv_writer.h"
+#include "storage/segments/segment_layout.h"
+#include "storage/segments/segment_tables.h"
 #include "tests/support/records.h"
 #include "tests/support/table_capture.h"
 
@@ -113,19 +114,15 @@ fs::path TestDir(const std::string& name) {
   return dir;
 }
 
-TEST(ReplenishQueryTest, LoadsTheReconcilersCsvParts) {
-  const fs::path dir = TestDir("parts");
-  const fs::path table = dir / "tables" / "parking_problem_plates";
+TEST(ReplenishQueryTest, LoadsTheReconcilersSegments) {
+  const fs::path dir = TestDir("segments");
   const TableSchema& schema = Schema(Table::kParkingProblemPlates);
   {
-    // Rows as the reconciler writes them, spread over two shards' part files.
-    auto part0 =
-        storage::CsvWriter::Create(storage::FileSystem::Posix(), table / "part-000.csv", schema.columns);
-    auto part1 =
-        storage::CsvWriter::Create(storage::FileSystem::Posix(), table / "part-001.csv", schema.columns);
-    ASSERT_TRUE(part0.ok() && part1.ok());
+    // Rows as the reconciler writes them, spread over two shards' segments.
+    auto segments = storage::SegmentTables::Open(dir, std::span(&schema, 1), 2, 0);
+    ASSERT_TRUE(segments.ok()) << segments.status().message();
     testing::TableCapture unused;
-    ParkingReconciler reconciler(unused, **part0, unused);
+    ParkingReconciler reconciler(unused, *(*segments)->Sink(0, 0), unused);
     testing::RecordSet in;
     in.Add(ingest::Platform::kParking, "parkCarInfo",
            R"({"parkCode":"c492c59ab3b6eec618f2ba80974110e0","plateNoList":"粤B00001,粤B00002"})",
@@ -136,11 +133,10 @@ TEST(ReplenishQueryTest, LoadsTheReconcilersCsvParts) {
     reconciler.OnBatch(in.Pointers());
     reconciler.Flush();
     const std::string_view row[] = {kLot, kDay, "粤B\"9,9\"", "missing_enter", "2026-11-20 12:00:00"};
-    (*part1)->Row(row);  // a cell that needs quoting
-    ASSERT_TRUE((*part0)->Close().ok());
-    ASSERT_TRUE((*part1)->Close().ok());
+    (*segments)->Sink(1, 0)->Row(row);
+    ASSERT_TRUE((*segments)->Publish().ok());
   }
-  std::ofstream(table / "notes.txt") << "not a part\n";
+  std::ofstream(dir / "segments" / "parking_problem_plates" / "notes.txt") << "not a segment\n";
   auto index = ProblemPlateIndex::LoadFromDir(dir.string());
   ASSERT_TRUE(index.ok()) << index.status().message();
   const ReplenishPage page = index->Page(kLot, kDay, 1, 50);
@@ -152,17 +148,15 @@ TEST(ReplenishQueryTest, LoadsTheReconcilersCsvParts) {
                                        {"粤B00003", {"missing_enter"}}}));
 }
 
-TEST(ReplenishQueryTest, LoadFailsWithoutTheTableOrOnAMalformedPart) {
+TEST(ReplenishQueryTest, LoadFailsWithoutSegmentsOrOnADamagedOne) {
   const fs::path dir = TestDir("bad");
   EXPECT_FALSE(ProblemPlateIndex::LoadFromDir(dir.string()).ok());
-  const fs::path table = dir / "tables" / "parking_problem_plates";
-  fs::create_directories(table);
+  const fs::path partition = dir / "segments" / "parking_problem_plates" / "date=2026-11-20";
+  fs::create_directories(partition);
   auto empty = ProblemPlateIndex::LoadFromDir(dir.string());
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->plates(), 0u);
-  std::ofstream(table / "part-000.csv") << "park_code,date,plate_no,problem,list_time\n" << kLot << ",x\n";
-  EXPECT_FALSE(ProblemPlateIndex::LoadFromDir(dir.string()).ok());
-  std::ofstream(table / "part-000.csv") << "lot,day\n";
+  std::ofstream(partition / storage::PartFileName(1, 0)) << "PAR1 not really";
   EXPECT_FALSE(ProblemPlateIndex::LoadFromDir(dir.string()).ok());
 }
 

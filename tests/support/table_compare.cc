@@ -8,7 +8,7 @@
 #include <optional>
 #include <sstream>
 
-#include "storage/csv_reader.h"
+#include "storage/segments/segment_reader.h"
 #include "tests/operators/reference/reference.h"
 
 namespace civicflow::testing {
@@ -16,12 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using operators::TableSchema;
-
-std::vector<Row> ParseCsv(std::string_view text) {
-  std::vector<Row> rows;
-  EXPECT_TRUE(storage::ParseCsv(text, rows)) << "unterminated quote";
-  return rows;
-}
 
 // "-12.5" → -12'500'000 (6 decimals); nullopt unless it is a plain decimal.
 std::optional<int64_t> ParseFixed6(std::string_view s) {
@@ -156,28 +150,12 @@ Row Columns(const TableSchema& schema) { return Row(schema.columns.begin(), sche
 
 Loaded LoadTable(const fs::path& data_dir, const TableSchema& schema) {
   Loaded out;
-  const fs::path dir = data_dir / "tables" / schema.name;
-  std::vector<fs::path> parts;
-  if (fs::is_directory(dir))
-    for (const auto& entry : fs::directory_iterator(dir))
-      if (entry.path().filename().string().starts_with("part-")) parts.push_back(entry.path());
-  std::sort(parts.begin(), parts.end());
-  if (parts.empty()) out.problems.push_back("no part files in " + dir.string());
-  for (const fs::path& part : parts) {
-    std::vector<Row> rows = ParseCsv(ReadFile(part));
-    if (rows.empty() || rows[0] != Columns(schema)) {
-      out.problems.push_back(part.filename().string() + ": header is not " + Join(Columns(schema)));
-      continue;
-    }
-    for (size_t i = 1; i < rows.size(); ++i) {
-      if (rows[i].size() != schema.columns.size()) {
-        out.problems.push_back(part.filename().string() + " row " + std::to_string(i) + " has " +
-                               std::to_string(rows[i].size()) + " cells: " + Join(rows[i]));
-        continue;
-      }
-      out.rows.push_back(std::move(rows[i]));
-    }
+  Result<std::vector<storage::TextRow>> rows = storage::ReadTableRows(data_dir, schema.name, schema.columns);
+  if (!rows.ok()) {
+    out.problems.push_back(rows.status().message());
+    return out;
   }
+  out.rows = std::move(*rows);
   return out;
 }
 

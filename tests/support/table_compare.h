@@ -1,5 +1,5 @@
 #pragma once
-// Output tables as the CSV part files hold them, and comparisons of two
+// Output tables as their segments hold them, and comparisons of two
 // runs' tables: additive tables as SUM per key (the schema's key columns;
 // keys whose sums are all zero dropped), the others as multisets of rows.
 // Shared by the tests that hold civicflow's outputs against a reference.
@@ -19,7 +19,7 @@ std::string ReadFile(const std::filesystem::path& path);
 std::string Join(const Row& cells);
 Row Columns(const operators::TableSchema& schema);
 
-// A table as a run wrote it: the rows of every part file, and what was wrong with the files.
+// A table as a run wrote it: the rows of its live segments, and what was wrong with them.
 struct Loaded {
   std::vector<Row> rows;
   std::vector<std::string> problems;

@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "operators/tables.h"
+#include "storage/segments/segment_reader.h"
 #include "tests/support/records.h"
 
 namespace civicflow {
@@ -35,19 +37,14 @@ class ReplayTest : public ::testing::Test {
     return path;
   }
 
-  // SUM(entries) per (site, hour, source) over every flow_hourly part.
+  // SUM(entries) per (platform, site, hour, source) over flow_hourly's segments.
   std::map<std::string, int64_t> FlowTotals(const std::string& data_dir) {
+    const operators::TableSchema& flow = operators::Schema(operators::Table::kFlowHourly);
+    auto rows = storage::ReadTableRows(data_dir, flow.name, flow.columns);
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
     std::map<std::string, int64_t> totals;
-    for (const auto& entry : fs::directory_iterator(fs::path(data_dir) / "tables" / "flow_hourly")) {
-      std::ifstream in(entry.path());
-      std::string line;
-      std::getline(in, line);
-      EXPECT_EQ(line, "platform,site_id,hour_start,source,entries");
-      while (std::getline(in, line)) {
-        const size_t last = line.rfind(',');
-        totals[line.substr(0, last)] += std::stoll(line.substr(last + 1));
-      }
-    }
+    for (const storage::TextRow& row : rows.ok() ? *rows : std::vector<storage::TextRow>{})
+      totals[row[0] + "," + row[1] + "," + row[2] + "," + row[3]] += std::stoll(row[4]);
     return totals;
   }
 

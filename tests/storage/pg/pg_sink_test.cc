@@ -21,6 +21,7 @@
 
 #include "operators/tables.h"
 #include "storage/pg/pg_follower.h"
+#include "tests/support/pg_cluster.h"
 
 namespace civicflow::storage {
 namespace {
@@ -35,46 +36,20 @@ std::vector<TableLayout> OutputLayouts() {
   std::vector<TableLayout> layouts;
   for (size_t t = 0; t < operators::kTableCount; ++t) {
     const operators::TableSchema& schema = operators::Schema(static_cast<Table>(t));
-    layouts.push_back({schema.name, schema.columns, schema.key});
+    layouts.push_back(schema);
   }
   return layouts;
 }
 
-std::string ClusterDir() {
-  const char* dir = std::getenv("CIVICFLOW_PG_DIR");
-  return dir ? dir : "";
-}
-
-std::string ReadLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-int RunScript(const std::string& command) {
-  const std::string line = std::string(CIVICFLOW_SOURCE_DIR) + "/scripts/postgres.sh " + command + " '" +
-                           ClusterDir() + "' >/dev/null";
-  return std::system(line.c_str());
-}
+int RunScript(const std::string& command) { return testing::PgCluster(command); }
 
 TableRows Rows(Table table, std::vector<std::string> cells) { return {Index(table), std::move(cells)}; }
 
 class PgSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(ClusterDir().empty()) << "CIVICFLOW_PG_DIR is not set: run through ctest (fixture postgres)";
-    const std::string base = ReadLine(ClusterDir() + "/url");
-    ASSERT_FALSE(base.empty()) << "no " << ClusterDir() << "/url: the postgres fixture did not start";
-    std::string name = "t_";
-    for (char c : std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())) {
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    pqxx::connection admin(base);
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    tx.exec("CREATE DATABASE " + name);
-    url_ = base.substr(0, base.rfind('/') + 1) + name;
+    url_ = testing::FreshPgDatabase();
+    ASSERT_FALSE(url_.empty());
   }
 
   PgSink Connect() {
@@ -276,7 +251,8 @@ TEST_F(PgSinkTest, ALostSessionIsReopenedByALaterApply) {
 TEST(PgSinkConnectTest, ReportsErrorsAsStatus) {
   const std::string_view columns[] = {"k", "note"};
   const std::string_view key[] = {"k"};
-  const TableLayout summed_text[] = {{"notes", columns, key}};
+  const ColumnType types[] = {ColumnType::kText, ColumnType::kText};
+  const TableLayout summed_text[] = {{"notes", columns, key, types}};
   Result<PgSink> bad_layout = PgSink::Connect("postgresql://civicflow@127.0.0.1:1/none", summed_text);
   ASSERT_FALSE(bad_layout.ok());
   EXPECT_NE(bad_layout.status().message().find("notes.note"), std::string::npos);
