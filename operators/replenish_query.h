@@ -5,7 +5,7 @@
 // date, sorted by plate, each with its problems, one page of them
 // (operators/README.md).
 //
-// Built once (Add, or LoadFromDir over the CSV part files replay writes),
+// Built once (Add, or LoadFromDir over the segments a replay writes),
 // then only read: Page() is const and safe from any thread once building is
 // done. Building is single-threaded; LiveProblemPlates (below) is the one a
 // server builds and reads at the same time.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: set up, generate a demo archive of
-# all five platforms, replay it, and show where the outputs are.
+# all five platforms, replay it into Parquet segments, and show them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,16 +10,18 @@ mkdir -p "$data_dir"
 build/tools/datagen/civicflow-datagen --out "$data_dir/archive.ndjson" --manifest "$data_dir/manifest.json" \
   --records "$records" --seed 7
 build/civicflow replay --data-dir "$data_dir" "$data_dir/archive.ndjson"
-tables="$data_dir/tables"
+seg() { build/tools/seg/civicflow-seg "$1" --data-dir "$data_dir" "${@:2}"; }
+echo
+seg stats
 echo
 echo "flow_hourly sample (additive rows; SUM(entries) per key is the total):"
-head -n 4 "$tables/flow_hourly/part-000.csv"
+seg cat --table flow_hourly | sed -n 1,4p  # reads to the end: no SIGPIPE under pipefail
 echo
 echo "parking_reconciliation sample (one row per hourly plate list):"
-head -n 4 "$tables/parking_reconciliation/part-000.csv"
+seg cat --table parking_reconciliation | sed -n 1,4p  # reads to the end: no SIGPIPE under pipefail
 echo
 # replenishCarInfo for the first lot and date that has problem plates.
-first=$(sed -n 2p "$tables/parking_problem_plates/part-000.csv")
+first=$(seg cat --table parking_problem_plates | sed -n 2p)
 if [ -n "$first" ]; then
   park=${first%%,*}
   rest=${first#*,}

@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "engine/cli/analytics_runtime.h"
+#include "engine/cli/durable_ingest.h"
 #include "engine/cli/pg_export.h"
 #include "engine/cli/platform_routes.h"
-#include "engine/durable_ingest.h"
 #include "operators/replenish_query.h"
 
 namespace civicflow {

@@ -1,4 +1,4 @@
-#include "engine/durable_ingest.h"
+#include "engine/cli/durable_ingest.h"
 
 #include <cstdio>
 
