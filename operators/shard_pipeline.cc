@@ -8,7 +8,8 @@
 
 namespace civicflow::operators {
 
-ShardPipeline MakeShardPipeline(const AnalyticsOptions& options, const ShardSinks& sinks) {
+ShardPipeline MakeShardPipeline(const AnalyticsOptions& options, const ShardSinks& sinks,
+                                std::unique_ptr<Operator> raw_tables) {
   auto sink = [&](Table table) -> TableSink& { return *sinks[static_cast<size_t>(table)]; };
   const int64_t horizon = options.dedup.horizon_s;
   std::vector<std::unique_ptr<Operator>> downstream;
@@ -21,6 +22,7 @@ ShardPipeline MakeShardPipeline(const AnalyticsOptions& options, const ShardSink
   downstream.push_back(std::make_unique<ParkingReconciler>(
       sink(Table::kParkingReconciliation), sink(Table::kParkingProblemPlates), sink(Table::kSiteStatus),
       options.reconcile_grace_s, horizon));
+  if (raw_tables) downstream.push_back(std::move(raw_tables));
   ShardPipeline pipeline;
   auto dedup = std::make_unique<Deduplicator>(options.dedup, std::move(downstream));
   pipeline.dedup = dedup.get();

@@ -25,6 +25,9 @@ struct ShardPipeline {
   const Deduplicator* dedup = nullptr;
 };
 
-ShardPipeline MakeShardPipeline(const AnalyticsOptions& options, const ShardSinks& sinks);
+// `raw_tables`, if given (RawTables), receives every record the
+// Deduplicator passes, like the other operators.
+ShardPipeline MakeShardPipeline(const AnalyticsOptions& options, const ShardSinks& sinks,
+                                std::unique_ptr<Operator> raw_tables = nullptr);
 
 }  // namespace civicflow::operators

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "operators/raw_tables.h"
+
 namespace civicflow {
 
 // Writes each row to the shard's own sink and to a shared one.
@@ -49,7 +51,8 @@ AnalyticsRuntime::AnalyticsRuntime(const RuntimeOptions& options,
             sinks[t] = tee_sinks_.back().get();
           }
         }
-        pipelines_[shard] = operators::MakeShardPipeline(options_.analytics, sinks);
+        pipelines_[shard] = operators::MakeShardPipeline(
+            options_.analytics, sinks, std::make_unique<operators::RawTables>(*segments_, shard));
         return std::move(pipelines_[shard].root);
       });
 }

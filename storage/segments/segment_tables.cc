@@ -36,73 +36,81 @@ std::vector<parquet::ColumnSpec> ParquetColumns(const TableLayout& table) {
   return columns;
 }
 
-class SegmentTables::PartitionedSink final : public TableSink {
+// One shard's open files, by table and day.
+struct SegmentTables::ShardFiles {
+  struct OpenFile {
+    std::string table, date;
+    std::unique_ptr<parquet::ParquetWriter> writer;
+  };
+  std::vector<OpenFile> open;
+  Status error;
+};
+
+// A table's text rows, into the file of each row's day.
+class SegmentTables::TextSink final : public TableSink {
  public:
-  PartitionedSink(const SegmentTables& owner, const TableLayout& table, uint32_t shard)
+  TextSink(SegmentTables& owner, const TableLayout& table, uint32_t shard)
       : owner_(owner),
         table_(table),
         columns_(ParquetColumns(table)),
         partition_(table.PartitionColumn()),
-        shard_(shard) {}
+        shard_(shard) {
+    options_.row_group_rows = kRowGroupRows;
+  }
 
   void Row(std::span<const std::string_view> cells) override {
-    if (muted_ || !error_.ok()) return;
+    if (owner_.muted_) return;
     std::string_view date = cells[partition_].substr(0, 10);
     if (date.size() != 10) date = "1970-01-01";  // no time at all: the epoch's day
-    parquet::ParquetWriter* file = FileFor(date);
-    if (file == nullptr) return;
-    if (Status s = file->AppendTextRow(cells); !s.ok())
-      error_ = Status::Error(std::string(table_.name) + ": " + s.message());
+    // The file of the previous row, unless the day or the epoch changed.
+    if (date != date_ || epoch_ != owner_.epoch_) {
+      file_ = owner_.ShardFile(shard_, table_.name, columns_, options_, date);
+      date_ = date;
+      epoch_ = owner_.epoch_;
+    }
+    if (file_ == nullptr) return;
+    if (Status s = file_->AppendTextRow(cells); !s.ok())
+      owner_.Fail(shard_, Status::Error(std::string(table_.name) + ": " + s.message()));
     ++rows_;
   }
-
-  Status Publish() {
-    for (OpenFile& open : files_) {
-      Result<parquet::ParquetFileStats> closed = open.writer->Close();
-      if (!closed.ok() && error_.ok()) error_ = closed.status();
-      // The rename must be durable too.
-      const std::filesystem::path dir = PartitionDir(owner_.data_dir_, table_.name, open.date);
-      if (Status s = FileSystem::Posix().SyncDir(dir); !s.ok() && error_.ok()) error_ = s;
-    }
-    files_.clear();
-    return error_;
-  }
-
-  bool muted_ = false;
-  uint64_t rows_ = 0;
+  uint64_t rows() const { return rows_; }
 
  private:
-  struct OpenFile {
-    std::string date;
-    std::unique_ptr<parquet::ParquetWriter> writer;
-  };
-
-  parquet::ParquetWriter* FileFor(std::string_view date) {
-    for (OpenFile& open : files_)
-      if (open.date == date) return open.writer.get();
-    const std::filesystem::path dir = PartitionDir(owner_.data_dir_, table_.name, date);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    parquet::ParquetWriterOptions options;
-    options.row_group_rows = kRowGroupRows;
-    auto writer =
-        parquet::ParquetWriter::Create(dir / PartFileName(owner_.epoch_, shard_), columns_, options);
-    if (!writer.ok()) {
-      error_ = writer.status();
-      return nullptr;
-    }
-    files_.push_back({std::string(date), std::move(*writer)});
-    return files_.back().writer.get();
-  }
-
-  const SegmentTables& owner_;
+  SegmentTables& owner_;
   const TableLayout table_;  // views into the owner's static storage
   const std::vector<parquet::ColumnSpec> columns_;
   const size_t partition_;
   const uint32_t shard_;
-  std::vector<OpenFile> files_;
-  Status error_;
+  parquet::ParquetWriterOptions options_;
+  std::string date_;
+  uint64_t epoch_ = 0;
+  parquet::ParquetWriter* file_ = nullptr;
+  uint64_t rows_ = 0;
 };
+
+parquet::ParquetWriter* SegmentTables::ShardFile(uint32_t shard, std::string_view table,
+                                                 const std::vector<parquet::ColumnSpec>& columns,
+                                                 const parquet::ParquetWriterOptions& options,
+                                                 std::string_view date) {
+  ShardFiles& files = *shards_[shard];
+  for (ShardFiles::OpenFile& open : files.open)
+    if (open.date == date && open.table == table) return open.writer.get();
+  if (!files.error.ok()) return nullptr;
+  const std::filesystem::path dir = PartitionDir(data_dir_, table, date);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  auto writer = parquet::ParquetWriter::Create(dir / PartFileName(epoch_, shard), columns, options);
+  if (!writer.ok()) {
+    files.error = writer.status();
+    return nullptr;
+  }
+  files.open.push_back({std::string(table), std::string(date), std::move(*writer)});
+  return files.open.back().writer.get();
+}
+
+void SegmentTables::Fail(uint32_t shard, Status status) {
+  if (shards_[shard]->error.ok()) shards_[shard]->error = std::move(status);
+}
 
 Result<std::unique_ptr<SegmentTables>> SegmentTables::Open(const std::filesystem::path& data_dir,
                                                            std::span<const TableLayout> tables,
@@ -124,9 +132,11 @@ Result<std::unique_ptr<SegmentTables>> SegmentTables::Open(const std::filesystem
 
   std::unique_ptr<SegmentTables> out(new SegmentTables(data_dir, final_epoch + 1));
   out->tables_ = tables.size();
-  for (uint32_t shard = 0; shard < shards; ++shard)
+  for (uint32_t shard = 0; shard < shards; ++shard) {
+    out->shards_.push_back(std::make_unique<ShardFiles>());
     for (const TableLayout& table : tables)
-      out->sinks_.push_back(std::make_unique<PartitionedSink>(*out, table, shard));
+      out->sinks_.push_back(std::make_unique<TextSink>(*out, table, shard));
+  }
   return out;
 }
 
@@ -137,21 +147,28 @@ SegmentTables::~SegmentTables() = default;
 
 TableSink* SegmentTables::Sink(uint32_t shard, size_t table) { return sinks_[shard * tables_ + table].get(); }
 
-void SegmentTables::SetMuted(bool muted) {
-  for (auto& sink : sinks_) sink->muted_ = muted;
-}
-
 Result<uint64_t> SegmentTables::Publish() {
   Status first;
-  for (auto& sink : sinks_)
-    if (Status s = sink->Publish(); !s.ok() && first.ok()) first = s;
+  const auto keep = [&first](Status s) {
+    if (!s.ok() && first.ok()) first = std::move(s);
+  };
+  for (auto& files : shards_) {
+    keep(files->error);
+    for (ShardFiles::OpenFile& open : files->open) {
+      Result<parquet::ParquetFileStats> closed = open.writer->Close();
+      if (!closed.ok()) keep(closed.status());
+      // The rename must be durable too.
+      keep(FileSystem::Posix().SyncDir(PartitionDir(data_dir_, open.table, open.date)));
+    }
+    files->open.clear();
+  }
   if (!first.ok()) return first;
   return epoch_++;
 }
 
 uint64_t SegmentTables::rows() const {
   uint64_t rows = 0;
-  for (const auto& sink : sinks_) rows += sink->rows_;
+  for (const auto& sink : sinks_) rows += sink->rows();
   return rows;
 }
 

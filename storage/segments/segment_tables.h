@@ -1,12 +1,16 @@
 #pragma once
 // SegmentTables: the output tables of a run as Parquet segments (layout and
-// epochs: segment_layout.h). One sink per table per shard, used by that
-// shard's thread only; a sink keeps one open file per date partition it has
-// rows for, writing "<part>.tmp" as row groups fill. Publish(), by the owner
-// while no shard runs (a quiesced engine), closes every open file — footer,
-// fsync, rename — so readers only ever see whole epochs; later rows go to
-// files of the next epoch. Muted sinks drop their rows (recovery rebuilding
-// state from records whose rows were published before).
+// epochs: segment_layout.h). Each shard has its own files — one per table
+// and day partition it has rows for, "<part>.tmp" while open, row groups
+// written as they fill — touched by that shard's thread only. Publish(), by
+// the owner while no shard runs (a quiesced engine), closes every open
+// file — footer, fsync, rename, directory fsync — so readers only ever see
+// whole epochs; later rows go to files of the next epoch. While muted (set
+// by the owner, recovery rebuilding state from records whose rows were
+// published before) rows are dropped.
+//
+// Two ways in: Sink(shard, table) for the text rows of the tables given to
+// Open, and ShardFile() for tables written as typed values (raw records).
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -31,22 +35,35 @@ class SegmentTables {
   ~SegmentTables();
 
   TableSink* Sink(uint32_t shard, size_t table);
-  void SetMuted(bool muted);
+  // Shard `shard`'s file of `table` for the day `date` (yyyy-MM-dd) in the
+  // current epoch, created with `columns` on first use; valid until the next
+  // Publish(). nullptr after an error, which Publish() reports.
+  parquet::ParquetWriter* ShardFile(uint32_t shard, std::string_view table,
+                                    const std::vector<parquet::ColumnSpec>& columns,
+                                    const parquet::ParquetWriterOptions& options, std::string_view date);
+  // A shard's failure to write a row (e.g. a cell its column type rejects);
+  // Publish() reports the first.
+  void Fail(uint32_t shard, Status status);
+
+  void SetMuted(bool muted) { muted_ = muted; }
+  bool muted() const { return muted_; }
   // Publishes the rows of the current epoch; returns that epoch, after which
-  // everything written so far is durable. The first error of any sink
-  // (a cell its column type rejects, a failed write) fails it.
+  // everything written so far is durable.
   Result<uint64_t> Publish();
   uint64_t epoch() const { return epoch_; }  // the one being written
-  uint64_t rows() const;                     // published and pending, all tables
+  uint64_t rows() const;                     // text rows, published and pending
 
  private:
-  class PartitionedSink;
+  class TextSink;
+  struct ShardFiles;
   SegmentTables(std::filesystem::path data_dir, uint64_t epoch);
 
   std::filesystem::path data_dir_;
   uint64_t epoch_;
+  bool muted_ = false;
   size_t tables_ = 0;
-  std::vector<std::unique_ptr<PartitionedSink>> sinks_;  // shard-major
+  std::vector<std::unique_ptr<ShardFiles>> shards_;
+  std::vector<std::unique_ptr<TextSink>> sinks_;  // shard-major
 };
 
 // The Parquet column of each column type: kDecimal → DOUBLE, kInt → INT64.
