@@ -202,6 +202,22 @@ TEST(ParquetRoundTrip, DictionaryWhileSmallPlainOtherwise) {
   }
 }
 
+TEST(ParquetFormat, Crc32IsZlibs) {
+  EXPECT_EQ(Crc32("123456789"), 0xCBF43926u);  // the CRC-32 check value
+  EXPECT_EQ(Crc32(""), 0u);
+  // Every length around the 8-byte steps against the bytewise definition.
+  std::string bytes;
+  for (int i = 0; i < 100; ++i) bytes.push_back(static_cast<char>(i * 37 + 11));
+  for (size_t n = 0; n <= bytes.size(); ++n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; ++i) {
+      c ^= static_cast<uint8_t>(bytes[i]);
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    EXPECT_EQ(Crc32(std::string_view(bytes).substr(0, n)), c ^ 0xFFFFFFFFu) << n;
+  }
+}
+
 TEST(ParquetRoundTrip, DictionaryOffStillReadable) {
   ParquetWriterOptions options;
   options.dictionary = false;
