@@ -56,6 +56,18 @@ constexpr std::array<uint32_t, 256> MakeCrcTable() {
 }
 constexpr std::array<uint32_t, 256> kCrcTable = MakeCrcTable();
 
+// Slicing-by-8: table k advances a byte followed by k zero bytes, so eight
+// bytes are folded per step (the same CRC as the bytewise loop).
+constexpr std::array<std::array<uint32_t, 256>, 8> MakeCrcSlices() {
+  std::array<std::array<uint32_t, 256>, 8> slices{};
+  slices[0] = MakeCrcTable();
+  for (size_t k = 1; k < 8; ++k)
+    for (uint32_t i = 0; i < 256; ++i)
+      slices[k][i] = (slices[k - 1][i] >> 8) ^ slices[0][slices[k - 1][i] & 0xFF];
+  return slices;
+}
+constexpr std::array<std::array<uint32_t, 256>, 8> kCrcSlices = MakeCrcSlices();
+
 void AppendVarint(std::string* out, uint64_t v) {
   while (v >= 0x80) {
     out->push_back(static_cast<char>((v & 0x7F) | 0x80));
@@ -118,7 +130,15 @@ void AppendRleHybridImpl(std::span<const T> values, int bit_width, std::string* 
 
 uint32_t Crc32(std::string_view bytes) {
   uint32_t c = 0xFFFFFFFFu;
-  for (char ch : bytes) c = kCrcTable[(c ^ static_cast<uint8_t>(ch)) & 0xFF] ^ (c >> 8);
+  const char* p = bytes.data();
+  size_t n = bytes.size();
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t word = LoadLittleEndian<uint64_t>(p) ^ c;
+    c = kCrcSlices[7][word & 0xFF] ^ kCrcSlices[6][(word >> 8) & 0xFF] ^ kCrcSlices[5][(word >> 16) & 0xFF] ^
+        kCrcSlices[4][(word >> 24) & 0xFF] ^ kCrcSlices[3][(word >> 32) & 0xFF] ^
+        kCrcSlices[2][(word >> 40) & 0xFF] ^ kCrcSlices[1][(word >> 48) & 0xFF] ^ kCrcSlices[0][word >> 56];
+  }
+  for (; n > 0; --n, ++p) c = kCrcTable[(c ^ static_cast<uint8_t>(*p)) & 0xFF] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }
 

@@ -60,9 +60,9 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Create(std::unique_ptr<Out
 ParquetWriter::ParquetWriter(std::unique_ptr<OutputFile> file, std::vector<ColumnSpec> columns,
                              ParquetWriterOptions options)
     : file_(std::move(file)), specs_(std::move(columns)), options_(options) {
-  for (const ColumnSpec& spec : specs_)
-    chunks_.push_back(std::make_unique<ColumnChunkWriter>(spec, options_));
   if (options_.codec == Codec::kZstd) zstd_ = ZSTD_createCCtx();
+  for (const ColumnSpec& spec : specs_)
+    chunks_.push_back(std::make_unique<ColumnChunkWriter>(spec, options_, zstd_));
 }
 
 ParquetWriter::~ParquetWriter() { ZSTD_freeCCtx(zstd_); }
@@ -260,7 +260,7 @@ Status ParquetWriter::FlushRowGroup() {
   group.columns.resize(chunks_.size());
   for (size_t c = 0; c < chunks_.size(); ++c) {
     chunk_bytes_.clear();
-    Status s = chunks_[c]->Flush(static_cast<int64_t>(offset_), zstd_, &chunk_bytes_, &group.columns[c]);
+    Status s = chunks_[c]->Flush(static_cast<int64_t>(offset_), &chunk_bytes_, &group.columns[c]);
     if (!s.ok()) {
       error_ = Status::Error(file_->name() + ": " + s.message());
       return error_;

@@ -1,6 +1,9 @@
 #pragma once
 // ParquetWriter: writes one Parquet file of a flat schema, row by row into
-// column buffers, a row group at a time. Owned and used by one thread.
+// column buffers that are encoded and compressed a data page at a time as they
+// fill; a row group's column chunks are written when it is cut. Memory: about
+// one page of raw values per column plus the row group's compressed pages.
+// Owned and used by one thread.
 //
 // The file we write:
 //
@@ -18,8 +21,10 @@
 //          body (ZSTD-compressed unless Codec::kUncompressed; the CRC-32 covers it as stored)
 //   data page v1 body, before compression:
 //          [definition levels: u32 length, RLE/bit-packed hybrid, width 1]   optional columns only
-//          values: PLAIN, or for dictionary chunks u8 bit width + RLE/bit-packed ids
+//          values: PLAIN, or for dictionary pages u8 bit width + RLE/bit-packed ids
 //   dictionary page body: the distinct values, PLAIN, in id order
+//   A chunk whose dictionary overflowed after pages were cut holds dictionary
+//   pages first and PLAIN pages after (as parquet-mr writes them).
 //
 // Row groups are cut every `row_group_rows` rows; data pages at about
 // `page_bytes` of encoded values. Statistics (min_value, max_value,

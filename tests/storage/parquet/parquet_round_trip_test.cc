@@ -202,6 +202,71 @@ TEST(ParquetRoundTrip, DictionaryWhileSmallPlainOtherwise) {
   }
 }
 
+TEST(ParquetRoundTrip, DictionaryOverflowAfterPagesGoesPlainInTheSameChunk) {
+  // Pages are cut while values arrive; a dictionary that overflows after some
+  // pages were cut keeps them (a dictionary page, then RLE_DICTIONARY pages)
+  // and the rest of the chunk is PLAIN.
+  const std::vector<ColumnSpec> columns = {{"plate", ColumnType::kString, true},
+                                           {"lot", ColumnType::kInt64, false}};
+  ParquetWriterOptions options;
+  options.page_bytes = 256;  // a page every few hundred rows of ids
+  options.max_dictionary_entries = 300;
+  constexpr int kRows = 5000;
+  auto value = [](int i) { return i < 2000 ? i % 40 : i; };  // distinct values pass 300 after row 2000
+  auto file = WriteToMemory(columns, options, [&](ParquetWriter& w) {
+    for (int i = 0; i < kRows; ++i) {
+      i % 13 == 0 ? w.AppendNull(0) : w.AppendString(0, "粤B" + std::to_string(10000 + value(i)));
+      w.AppendInt(1, 440300000000 + value(i));
+      ASSERT_TRUE(w.EndRow().ok());
+    }
+  });
+  auto reader = OpenOrDie(file.bytes);
+  ASSERT_TRUE(reader);
+  ASSERT_TRUE(reader->Verify().ok()) << reader->Verify().message();
+  ASSERT_EQ(reader->row_groups().size(), 1u);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const ColumnChunkInfo& chunk = reader->row_groups()[0].columns[c];
+    EXPECT_TRUE(chunk.dictionary_page_offset.has_value()) << c;
+    EXPECT_TRUE(HasEncoding(chunk, format::kRleDictionary)) << c;
+    EXPECT_TRUE(HasEncoding(chunk, format::kPlain)) << c;
+  }
+  auto plates = reader->ReadColumn(0, 0);
+  auto lots = reader->ReadColumn(0, 1);
+  ASSERT_TRUE(plates.ok() && lots.ok());
+  for (int i = 0; i < kRows; ++i) {
+    if (i % 13 == 0) {
+      EXPECT_TRUE(std::holds_alternative<std::monostate>((*plates)[i])) << i;
+    } else {
+      EXPECT_EQ(std::get<std::string>((*plates)[i]), "粤B" + std::to_string(10000 + value(i))) << i;
+    }
+    EXPECT_EQ(std::get<int64_t>((*lots)[i]), 440300000000 + value(i)) << i;
+  }
+  // Statistics cover the dictionary and the PLAIN pages.
+  const ColumnChunkInfo& lot = reader->row_groups()[0].columns[1];
+  EXPECT_EQ(std::get<int64_t>(StatisticValue(ColumnType::kInt64, *lot.min_value)), 440300000000);
+  EXPECT_EQ(std::get<int64_t>(StatisticValue(ColumnType::kInt64, *lot.max_value)), 440300000000 + kRows - 1);
+  const ColumnChunkInfo& plate = reader->row_groups()[0].columns[0];
+  EXPECT_EQ(std::get<std::string>(StatisticValue(ColumnType::kString, *plate.min_value)), "粤B10000");
+  EXPECT_EQ(std::get<std::string>(StatisticValue(ColumnType::kString, *plate.max_value)), "粤B14999");
+  EXPECT_EQ(*plate.null_count, (kRows + 12) / 13);
+}
+
+TEST(ParquetFormat, Crc32IsZlibs) {
+  EXPECT_EQ(Crc32("123456789"), 0xCBF43926u);  // the CRC-32 check value
+  EXPECT_EQ(Crc32(""), 0u);
+  // Every length around the 8-byte steps against the bytewise definition.
+  std::string bytes;
+  for (int i = 0; i < 100; ++i) bytes.push_back(static_cast<char>(i * 37 + 11));
+  for (size_t n = 0; n <= bytes.size(); ++n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; ++i) {
+      c ^= static_cast<uint8_t>(bytes[i]);
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    EXPECT_EQ(Crc32(std::string_view(bytes).substr(0, n)), c ^ 0xFFFFFFFFu) << n;
+  }
+}
+
 TEST(ParquetRoundTrip, DictionaryOffStillReadable) {
   ParquetWriterOptions options;
   options.dictionary = false;
