@@ -38,3 +38,5 @@ build/bench/operators_bench --archive "$clean"
 bench/http_bench.sh "${HTTP_RECORDS:-200000}"
 # WAL group commit against one fdatasync per append, 1/16/64 writers (temp dir under build/).
 build/bench/wal_bench
+# Raw record tables as Parquet: our writer against DuckDB (ZSTD) and zstd -3 of the archive.
+bench/parquet_bench.sh "$records"
