@@ -71,9 +71,17 @@ bool Taken(const std::vector<ColumnSpec>& columns, std::string_view name) {
 
 RawTablePlan PlanOf(const ingest::InterfaceSpec& spec) {
   RawTablePlan plan;
-  plan.table.name = "raw_" + std::string(ingest::PlatformName(spec.platform)) + "_" + std::string(spec.name);
-  for (char& c : plan.table.name)
-    if (c == '/') c = '_';
+  // A plain identifier: '/' (and an orienteering path's "{session_id}" and
+  // '-') become '_', runs of '_' collapse, none trails.
+  plan.table.name = "raw_" + std::string(ingest::PlatformName(spec.platform)) + "_";
+  for (char c : spec.name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (plain)
+      plan.table.name += c;
+    else if (plan.table.name.back() != '_')
+      plan.table.name += '_';
+  }
+  while (plan.table.name.back() == '_') plan.table.name.pop_back();
   const int list = spec.record_list.empty() ? -1 : ingest::FlatFieldIndex(spec, spec.record_list);
   const size_t parent = spec.fields.size();
   for (size_t i = 0; i < ingest::FlatFieldCount(spec); ++i) {

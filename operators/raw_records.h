@@ -1,7 +1,8 @@
 #pragma once
 // Raw record tables: every accepted record of an interface as one row of
 // `raw_<platform>_<interface>` (PLATFORMS.md, "Outputs"; '/' in the
-// interface becomes '_'), typed columns named as in the spec, for audit and
+// interface becomes '_', as does anything else not a letter or digit:
+// raw_orienteering_sessions_session_id_finish), typed columns named as in the spec, for audit and
 // export. The tables are data derived from the registry once, on first use
 // (a thread-safe static); reading them is safe from any thread.
 //

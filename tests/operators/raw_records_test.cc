@@ -343,10 +343,18 @@ TEST(RawTableNamesTest, TableAndColumnNamesAreUniqueAndAsSpecified) {
   for (InterfaceId id : AllIds()) {
     const InterfaceSpec& spec = Registry::Get().At(id);
     const RawTable& table = RawTableOf(id);
-    std::string want =
-        "raw_" + std::string(ingest::PlatformName(spec.platform)) + "_" + std::string(spec.name);
-    std::replace(want.begin(), want.end(), '/', '_');
+    // '/' and any other character that is not a letter or digit become one '_'.
+    std::string want = "raw_" + std::string(ingest::PlatformName(spec.platform)) + "_";
+    for (char c : spec.name)
+      if (std::isalnum(static_cast<unsigned char>(c)))
+        want += c;
+      else if (want.back() != '_')
+        want += '_';
+    while (want.back() == '_') want.pop_back();
     EXPECT_EQ(table.name, want);
+    EXPECT_TRUE(std::all_of(table.name.begin(), table.name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    })) << table.name;
     EXPECT_TRUE(tables.insert(Lower(table.name)).second) << table.name;
     EXPECT_EQ(&RawTableOf(id), &table);  // built once
 
