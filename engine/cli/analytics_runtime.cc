@@ -27,8 +27,9 @@ Result<std::unique_ptr<AnalyticsRuntime>> AnalyticsRuntime::Open(const RuntimeOp
   std::vector<storage::TableLayout> tables;
   for (size_t t = 0; t < operators::kTableCount; ++t)
     tables.push_back(operators::Schema(static_cast<operators::Table>(t)));
-  auto segments = storage::SegmentTables::Open(options.data_dir, tables, options.shards,
-                                               options.resume ? options.resume->epoch : 0);
+  auto segments =
+      storage::SegmentTables::Open(options.data_dir, tables, options.shards,
+                                   options.resume ? options.resume->epoch : 0, options.epoch_manifests);
   if (!segments.ok()) return segments.status();
   return std::unique_ptr<AnalyticsRuntime>(new AnalyticsRuntime(options, std::move(*segments)));
 }

@@ -28,6 +28,8 @@ struct RuntimeOptions {
   std::array<TableSink*, operators::kTableCount> tees{};
   // Continue the segments after this checkpoint's epoch instead of starting afresh.
   const storage::Checkpoint* resume = nullptr;
+  // Write each epoch's manifest, for PostgreSQL to follow (--pg).
+  bool epoch_manifests = false;
 };
 
 // What the shards counted, read when the runtime closes.

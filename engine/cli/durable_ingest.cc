@@ -28,19 +28,28 @@ void ArchiveLine(const ingest::InterfaceSpec& spec, int64_t request_ts_ms, std::
   line += '}';
 }
 
+// The body of a line ArchiveLine wrote: platform, interface and ts hold no
+// quotes, so the first "body" member is the one.
+std::string_view BodyOf(std::string_view line) {
+  constexpr std::string_view kBody = R"(,"body":)";
+  const size_t at = line.find(kBody);
+  if (at == std::string_view::npos || line.size() < at + kBody.size() + 1) return {};
+  return line.substr(at + kBody.size(), line.size() - at - kBody.size() - 1);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<DurableIngest>> DurableIngest::Open(
     storage::FileSystem& fs, const std::filesystem::path& data_dir, Engine& engine, ChunkPool& pool,
     storage::SegmentTables& segments, const std::optional<storage::Checkpoint>& checkpoint,
     const DurableIngestOptions& options) {
-  std::unique_ptr<DurableIngest> ingest(new DurableIngest(fs, data_dir, engine, pool, segments, options));
-  if (Status s = ingest->Replay(checkpoint); !s.ok()) return s;
-  return ingest;
+  return std::unique_ptr<DurableIngest>(
+      new DurableIngest(fs, data_dir, engine, pool, segments, checkpoint, options));
 }
 
 DurableIngest::DurableIngest(storage::FileSystem& fs, std::filesystem::path data_dir, Engine& engine,
                              ChunkPool& pool, storage::SegmentTables& segments,
+                             std::optional<storage::Checkpoint> checkpoint,
                              const DurableIngestOptions& options)
     : fs_(fs),
       data_dir_(std::move(data_dir)),
@@ -48,14 +57,15 @@ DurableIngest::DurableIngest(storage::FileSystem& fs, std::filesystem::path data
       pool_(pool),
       segments_(segments),
       options_(options),
+      checkpoint_(std::move(checkpoint)),
       last_checkpoint_(std::chrono::steady_clock::now()) {}
 
 DurableIngest::~DurableIngest() {
   if (wal_) wal_->Close();
 }
 
-Status DurableIngest::Replay(const std::optional<storage::Checkpoint>& checkpoint) {
-  const WalPosition live_from = checkpoint ? checkpoint->wal : WalPosition{};
+Status DurableIngest::Recover(const Recall& recall) {
+  const WalPosition live_from = checkpoint_ ? checkpoint_->wal : WalPosition{};
   bool muted = live_from > WalPosition{};
   segments_.SetMuted(muted);
   ingest::ArchiveParser parser;
@@ -79,6 +89,7 @@ Status DurableIngest::Replay(const std::optional<storage::Checkpoint>& checkpoin
         counts.dead_letters.clear();
         parser.ParseBlock(chunk->input.data(), frame.payload.size(), chunk->input.size(), *chunk, counts);
         recovery_.unreadable += !counts.dead_letters.empty();
+        if (!chunk->records.empty()) recall(chunk->records[0].interface, BodyOf(frame.payload));
         engine_.Submit(chunk);
         return {};
       });

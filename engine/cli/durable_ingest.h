@@ -10,13 +10,16 @@
 // `checkpoint_interval` the commit thread quiesces the engine, publishes the
 // segments epoch and saves a checkpoint at that clean cut (storage/checkpoint.h).
 //
-// Recovery (Open) replays the whole log through the engine: frames before
-// the checkpoint with the segments muted (they rebuild the operators'
-// state — dedup sets, open windows, reconciliation sets — whose rows are
-// published already), the rest live. A torn tail is cut off first.
-// Thread-safe Submit(); Open() and Close() from the owner.
+// Recover() replays the whole log through the engine: frames before the
+// checkpoint with the segments muted (they rebuild the operators' state —
+// dedup sets, open windows, reconciliation sets — whose rows are published
+// already), the rest live; every upload is also handed to `recall` (the
+// adapters relearn registrations and master data). A torn tail is cut off.
+// Thread-safe Submit(), once Recover() returned; Open(), Recover() and
+// Close() from the owner.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "engine/engine.h"
@@ -44,12 +47,17 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
  public:
   // REQUIRES: `segments` was opened after `checkpoint`'s epoch (or afresh
   // when it is nullopt) and no record has been submitted to `engine` yet.
+  // Recover() next.
   static Result<std::unique_ptr<DurableIngest>> Open(storage::FileSystem& fs,
                                                      const std::filesystem::path& data_dir, Engine& engine,
                                                      ChunkPool& pool, storage::SegmentTables& segments,
                                                      const std::optional<storage::Checkpoint>& checkpoint,
                                                      const DurableIngestOptions& options);
   ~DurableIngest() override;
+
+  using Recall = std::function<void(ingest::InterfaceId id, std::string_view json)>;
+  // Replays the log (see above), then opens it for appends.
+  Status Recover(const Recall& recall);
 
   std::optional<ingest::ValidationError> Submit(ingest::InterfaceId id, std::string_view json,
                                                 int64_t request_ts_ms, Done done) override;
@@ -63,8 +71,9 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
 
  private:
   DurableIngest(storage::FileSystem& fs, std::filesystem::path data_dir, Engine& engine, ChunkPool& pool,
-                storage::SegmentTables& segments, const DurableIngestOptions& options);
-  Status Replay(const std::optional<storage::Checkpoint>& checkpoint);
+                storage::SegmentTables& segments, std::optional<storage::Checkpoint> checkpoint,
+                const DurableIngestOptions& options);
+
   // Commit thread: a checkpoint at `end` if one is due (or `force`).
   void MaybeCheckpoint(storage::WalPosition end, bool force);
   Status SaveCheckpointAt(storage::WalPosition end);
@@ -75,6 +84,7 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
   ChunkPool& pool_;
   storage::SegmentTables& segments_;
   const DurableIngestOptions options_;
+  const std::optional<storage::Checkpoint> checkpoint_;
   Recovery recovery_;
   std::unique_ptr<storage::WalWriter> wal_;
   std::chrono::steady_clock::time_point last_checkpoint_;  // commit thread

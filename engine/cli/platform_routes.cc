@@ -27,4 +27,9 @@ PlatformAdapters::PlatformAdapters(const Accounts& accounts, const AdapterContex
 
 PlatformAdapters::~PlatformAdapters() = default;
 
+void PlatformAdapters::Recall(ingest::InterfaceId id, std::string_view json) {
+  const ingest::InterfaceSpec& spec = ingest::Registry::Get().At(id);
+  adapters_[static_cast<size_t>(spec.platform)]->Recall(spec, json);
+}
+
 }  // namespace civicflow

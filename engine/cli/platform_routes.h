@@ -20,9 +20,11 @@ class PlatformAdapters {
   ~PlatformAdapters();
 
   const std::vector<ingest::http::Route>& routes() const { return routes_; }
+  // Hands a recalled upload (PlatformHandler::Recall) to its platform's adapter.
+  void Recall(ingest::InterfaceId id, std::string_view json);
 
  private:
-  std::vector<std::unique_ptr<ingest::http::PlatformHandler>> adapters_;
+  std::vector<std::unique_ptr<ingest::http::PlatformHandler>> adapters_;  // by Platform
   std::vector<ingest::http::Route> routes_;
 };
 

@@ -127,6 +127,7 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   runtime_options.allowed_lateness_s = options.allowed_lateness_s;
   runtime_options.analytics.dedup.horizon_s = options.dedup_horizon_s;
   runtime_options.analytics.reconcile_grace_s = options.reconcile_grace_s;
+  runtime_options.epoch_manifests = !options.pg_url.empty();
   const size_t tokens = 2 * options.threads;
   runtime_options.chunks = tokens + 2 * options.shards + 2;
   auto runtime = AnalyticsRuntime::Open(runtime_options);

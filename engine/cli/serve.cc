@@ -62,6 +62,7 @@ int RunServe(const ServeOptions& options) {
   auto checkpoint = storage::LoadCheckpoint(fs, options.data_dir);
   if (!checkpoint.ok()) return Fail(checkpoint.status().message());
   if (*checkpoint) runtime_options.resume = &**checkpoint;
+  runtime_options.epoch_manifests = !options.pg_url.empty();
   auto runtime = AnalyticsRuntime::Open(runtime_options);
   if (!runtime.ok()) return Fail(runtime.status().message());
 
@@ -70,6 +71,14 @@ int RunServe(const ServeOptions& options) {
   auto ingest = DurableIngest::Open(fs, options.data_dir, (*runtime)->engine(), (*runtime)->pool(),
                                     (*runtime)->segments(), *checkpoint, durable_options);
   if (!ingest.ok()) return Fail(ingest.status().message());
+  SystemClock clock;
+  ingest::http::PictureStore pictures(options.data_dir);
+  ingest::http::AdapterContext context{**ingest, clock, pictures, options.token_lifetime_s * 1000};
+  PlatformAdapters adapters(*accounts, context, problem_plates);
+  if (Status s = (*ingest)->Recover(
+          [&](ingest::InterfaceId id, std::string_view json) { adapters.Recall(id, json); });
+      !s.ok())
+    return Fail(s.message());
   if (const Recovery& r = (*ingest)->recovery(); r.frames > 0 || !r.damage.empty())
     std::printf("civicflow: recovered %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
                 static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.muted),
@@ -77,11 +86,6 @@ int RunServe(const ServeOptions& options) {
 
   std::unique_ptr<PgExport> pg;
   if (!options.pg_url.empty()) pg = std::make_unique<PgExport>(options.pg_url, options.data_dir);
-
-  SystemClock clock;
-  ingest::http::PictureStore pictures(options.data_dir);
-  ingest::http::AdapterContext context{**ingest, clock, pictures, options.token_lifetime_s * 1000};
-  PlatformAdapters adapters(*accounts, context, problem_plates);
 
   auto server = ingest::http::HttpServer::Start(options.server, adapters.routes(), clock);
   if (!server.ok()) return Fail(server.status().message());

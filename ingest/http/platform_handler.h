@@ -30,6 +30,13 @@ class PlatformHandler {
   virtual void Handle(Exchange& exchange) = 0;
   // The body exceeded BodyLimit(path): reply with the platform's error for it.
   virtual void RejectOversize(Exchange& exchange) = 0;
+  // An upload acknowledged before a restart, replayed from the WAL before
+  // any request is served: learn from it what answering later requests
+  // needs (registrations, stored master data), as its `done` did.
+  virtual void Recall(const InterfaceSpec& spec, std::string_view json) {
+    (void)spec;
+    (void)json;
+  }
 };
 
 }  // namespace civicflow::ingest::http

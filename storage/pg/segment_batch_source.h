@@ -1,10 +1,12 @@
 #pragma once
 // SegmentBatchSource: the PostgreSQL follower's input, read from the
 // durable segments: position = segments epoch, and the batches of an epoch
-// are the rows of its part files. Only final epochs (≤ the checkpoint's)
-// are offered. Each call to Next also records the applied position in
-// DIR/pg_hold, which `civicflow-seg compact` respects: epochs PostgreSQL has
-// not applied yet keep their own files. Used by the follower's thread only.
+// are the rows of its part files, found through the epoch's manifest
+// (segment_layout.h). Only final epochs (≤ the checkpoint's) are offered.
+// Each call to Next also records the applied position in DIR/pg_hold, which
+// compaction respects (epochs PostgreSQL has not applied keep their own
+// files), and deletes the applied epochs' manifests. Used by the follower's
+// thread only.
 #include <filesystem>
 #include <span>
 
@@ -25,6 +27,9 @@ class SegmentBatchSource final : public PgBatchSource {
   static Status Hold(const std::filesystem::path& data_dir, uint64_t epoch);
 
  private:
+  void Applied(uint64_t position);
+  Result<std::vector<std::filesystem::path>> FilesOf(uint64_t epoch);
+
   const std::filesystem::path data_dir_;
   const std::span<const TableLayout> tables_;
   uint64_t final_epoch_ = 0;

@@ -35,6 +35,10 @@ std::string PartFileName(uint64_t epoch, uint32_t shard) {
   return name;
 }
 
+std::filesystem::path EpochManifestPath(const std::filesystem::path& data_dir, uint64_t epoch) {
+  return data_dir / "epochs" / std::to_string(epoch);
+}
+
 std::string CompactFileName(uint64_t epoch) {
   char name[48];
   std::snprintf(name, sizeof name, "compact-%010llu.parquet", static_cast<unsigned long long>(epoch));

@@ -36,6 +36,10 @@ std::filesystem::path SegmentsDir(const std::filesystem::path& data_dir);
 std::filesystem::path PartitionDir(const std::filesystem::path& data_dir, std::string_view table,
                                    std::string_view date);
 std::string PartFileName(uint64_t epoch, uint32_t shard);
+// DIR/epochs/<epoch>: what one epoch published, one segment path (relative
+// to DIR) a line; written only while a follower (the PostgreSQL sink) reads
+// epochs, which deletes each once applied.
+std::filesystem::path EpochManifestPath(const std::filesystem::path& data_dir, uint64_t epoch);
 std::string CompactFileName(uint64_t epoch);
 
 // The file at `path` (…/<table>/date=…/<name>) if it is a published segment.

@@ -1,5 +1,7 @@
 #include "storage/segments/segment_tables.h"
 
+#include <algorithm>
+
 #include "storage/file_system.h"
 #include "storage/segments/segment_layout.h"
 
@@ -114,7 +116,8 @@ void SegmentTables::Fail(uint32_t shard, Status status) {
 
 Result<std::unique_ptr<SegmentTables>> SegmentTables::Open(const std::filesystem::path& data_dir,
                                                            std::span<const TableLayout> tables,
-                                                           uint32_t shards, uint64_t final_epoch) {
+                                                           uint32_t shards, uint64_t final_epoch,
+                                                           bool manifests) {
   // Unpublished and unfinal files go: what produced them is replayed.
   std::error_code ec;
   const std::filesystem::path root = SegmentsDir(data_dir);
@@ -132,6 +135,7 @@ Result<std::unique_ptr<SegmentTables>> SegmentTables::Open(const std::filesystem
 
   std::unique_ptr<SegmentTables> out(new SegmentTables(data_dir, final_epoch + 1));
   out->tables_ = tables.size();
+  out->manifests_ = manifests;
   for (uint32_t shard = 0; shard < shards; ++shard) {
     out->shards_.push_back(std::make_unique<ShardFiles>());
     for (const TableLayout& table : tables)
@@ -152,15 +156,25 @@ Result<uint64_t> SegmentTables::Publish() {
   const auto keep = [&first](Status s) {
     if (!s.ok() && first.ok()) first = std::move(s);
   };
-  for (auto& files : shards_) {
+  std::vector<std::filesystem::path> dirs;  // of published files: their renames must be durable too
+  std::string manifest;
+  for (uint32_t shard = 0; shard < shards_.size(); ++shard) {
+    ShardFiles* files = shards_[shard].get();
     keep(files->error);
     for (ShardFiles::OpenFile& open : files->open) {
       Result<parquet::ParquetFileStats> closed = open.writer->Close();
       if (!closed.ok()) keep(closed.status());
-      // The rename must be durable too.
-      keep(FileSystem::Posix().SyncDir(PartitionDir(data_dir_, open.table, open.date)));
+      const std::filesystem::path dir = PartitionDir(data_dir_, open.table, open.date);
+      if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+      manifest += "segments/" + open.table + "/date=" + open.date + "/" + PartFileName(epoch_, shard) + "\n";
     }
     files->open.clear();
+  }
+  for (const std::filesystem::path& dir : dirs) keep(FileSystem::Posix().SyncDir(dir));
+  if (manifests_ && first.ok()) {
+    std::error_code ec;
+    std::filesystem::create_directories(EpochManifestPath(data_dir_, epoch_).parent_path(), ec);
+    keep(FileSystem::Posix().WriteAtomically(EpochManifestPath(data_dir_, epoch_), manifest));
   }
   if (!first.ok()) return first;
   return epoch_++;

@@ -29,9 +29,11 @@ class SegmentTables {
   // Continues after `final_epoch` (a checkpoint's; 0 for a fresh start):
   // files of later epochs and unpublished ".tmp" files are deleted — their
   // rows are produced again by whatever follows the checkpoint.
+  // With `manifests`, each Publish() also writes the epoch's manifest
+  // (EpochManifestPath) for a follower.
   static Result<std::unique_ptr<SegmentTables>> Open(const std::filesystem::path& data_dir,
                                                      std::span<const TableLayout> tables, uint32_t shards,
-                                                     uint64_t final_epoch);
+                                                     uint64_t final_epoch, bool manifests = false);
   ~SegmentTables();
 
   TableSink* Sink(uint32_t shard, size_t table);
@@ -61,6 +63,7 @@ class SegmentTables {
   std::filesystem::path data_dir_;
   uint64_t epoch_;
   bool muted_ = false;
+  bool manifests_ = false;
   size_t tables_ = 0;
   std::vector<std::unique_ptr<ShardFiles>> shards_;
   std::vector<std::unique_ptr<TextSink>> sinks_;  // shard-major

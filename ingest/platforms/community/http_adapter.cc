@@ -164,6 +164,12 @@ void CommunityAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std
   if (error) Send(exchange, kInvalidData, error->Message());
 }
 
+void CommunityAdapter::Recall(const InterfaceSpec& spec, std::string_view json) {
+  std::string padded(json);
+  padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  prerequisites_.Register(prerequisites_.Check(spec, padded, padded.capacity()).registrations);
+}
+
 void CommunityAdapter::AnswerDictionary(Exchange& exchange, std::string_view code) {
   const std::string* data = dictionaries_.Find(code);
   if (data == nullptr) return Send(exchange, kUnknownPath, "unknown dictionary " + std::string(code));

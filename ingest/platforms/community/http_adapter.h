@@ -38,6 +38,8 @@ class CommunityAdapter final : public PlatformHandler {
   size_t BodyLimit(std::string_view path) const override;
   void Handle(Exchange& exchange) override;
   void RejectOversize(Exchange& exchange) override;
+  // Registers the codes a recalled master-data upload registered.
+  void Recall(const InterfaceSpec& spec, std::string_view json) override;
 
   // For tests and tools: whether an accepted upload registered `code`.
   const PrerequisiteBook& prerequisites() const { return prerequisites_; }

@@ -228,6 +228,12 @@ void FitnessAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std::
   if (error) Send(exchange, kFailed, error->Message());
 }
 
+void FitnessAdapter::Recall(const InterfaceSpec& spec, std::string_view json) {
+  if (&spec != &venue_upload_) return;
+  std::vector<VenueBook::Venue> venues = VenueBook::VenuesOf(spec, json);
+  if (!venues.empty()) venues_.Keep(venues_.TakeTicket(), std::move(venues));
+}
+
 void FitnessAdapter::UploadFile(Exchange& exchange, const InterfaceSpec& spec) {
   const Result<std::vector<FormPart>> form = ParseMultipart(exchange.Header("Content-Type"), exchange.body);
   if (!form.ok()) return Send(exchange, kFailed, QualifiedName(spec) + ": " + form.status().message());

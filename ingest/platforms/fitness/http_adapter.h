@@ -37,6 +37,8 @@ class FitnessAdapter final : public PlatformHandler {
   size_t BodyLimit(std::string_view path) const override;
   void Handle(Exchange& exchange) override;
   void RejectOversize(Exchange& exchange) override;
+  // Keeps the venues of a recalled syncVenueData upload for syncVenueDataGet.
+  void Recall(const InterfaceSpec& spec, std::string_view json) override;
 
  private:
   void IssueToken(Exchange& exchange);

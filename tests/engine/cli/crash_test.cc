@@ -36,12 +36,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// The platforms whose adapters keep no state that uploads depend on besides
-// tokens (which clients obtain again): community registrations and ticketing
-// session codes are rebuilt from uploads only within one run.
-bool Crashable(ingest::Platform p) {
-  return p == ingest::Platform::kFitness || p == ingest::Platform::kParking;
-}
+// Every platform but orienteering, whose session ownership is not relearned
+// from the WAL (its uploads do not say which account sent them).
+bool Crashable(ingest::Platform p) { return p != ingest::Platform::kOrienteering; }
 
 TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   const fs::path dir = fs::temp_directory_path() / ("civicflow-crash-" + std::to_string(getpid()));
@@ -137,6 +134,11 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
     testing::Loaded replayed = testing::LoadTable(dir / "replay", schema);
     for (const std::string& p : served.problems) ADD_FAILURE() << p;
     if (schema.name == "site_status") continue;  // heartbeats: decided by the server's clock, not the archive
+    // Ticket inventory snapshots are stamped with their request's time: the
+    // server's clock when served, the archive's in a replay (as serve_test).
+    if (schema.name == "ticket_sessions")
+      for (auto* rows : {&served.rows, &replayed.rows})
+        for (testing::Row& row : *rows) row[1].clear();
     const std::string difference =
         testing::CompareTable(schema, served.rows, replayed.rows, "serve", "replay");
     EXPECT_TRUE(difference.empty()) << schema.name << ": " << difference;
@@ -145,6 +147,13 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   // request time is the server's clock when served, the archive's in a replay.
   for (const ingest::InterfaceSpec* spec : ingest::Registry::Get().All()) {
     if (!Crashable(spec->platform) || spec->dedup_key[0].empty()) continue;
+    // Community device status is keyed by its request's time, which is the
+    // server's clock (the envelope has none): an upload sent again after a
+    // crash is a new report.
+    const auto& key = spec->dedup_key;
+    if (spec->platform == ingest::Platform::kCommunity &&
+        std::find(key.begin(), key.end(), ingest::kEnvelopeTs) != key.end())
+      continue;
     const operators::RawTable& raw = operators::RawTableOf(ingest::Registry::Get().IdOf(*spec));
     std::vector<std::string_view> names;
     for (const auto& column : raw.columns) names.push_back(column.name);

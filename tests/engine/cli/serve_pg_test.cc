@@ -82,7 +82,7 @@ TEST(ServePgTest, PostgreSqlFollowsTheSegmentsThroughItsOwnOutage) {
   ASSERT_TRUE(accounts.ok());
 
   const fs::path data = dir / "serve";
-  const std::vector<std::string> flags = {"--pg", url, "--checkpoint-interval", "100"};
+  const std::vector<std::string> flags = {"--pg", url, "--checkpoint-interval", "300"};
   {
     testing::ServeProcess serve(data, *accounts_file, "127.0.0.1:0", flags);
     ASSERT_NE(serve.port(), 0);
