@@ -19,10 +19,14 @@ constexpr const char* kUsage =
     "                  [--max-connections N] [--idle-timeout MS] [--read-timeout MS] [--token-lifetime "
     "SECONDS]\n"
     "                  [--lateness SECONDS] [--dedup-horizon SECONDS] [--reconcile-grace SECONDS]\n"
-    "                  [--checkpoint-interval MS] [--pg URL]\n"
+    "                  [--checkpoint-interval MS] [--pg URL] [--compact-interval SECONDS]\n"
+    "                  [--retention-days D]\n"
     "      Serves every platform's upload interfaces on one port; an upload is acknowledged once it is\n"
     "      in the WAL (DIR/wal); a restart recovers from it. Tables are Parquet segments under\n"
-    "      DIR/segments; with --pg, PostgreSQL follows them. SIGTERM drains and exits 0.\n"
+    "      DIR/segments; with --pg, PostgreSQL follows them. Every --compact-interval\n"
+    "      (default 300, 0 = never) each partition's files of final epochs are merged into one compact\n"
+    "      file (as civicflow-seg compact --min-files 4 does); --retention-days D (default 0 = keep\n"
+    "      forever) also deletes partitions dated before today - D days. SIGTERM drains and exits 0.\n"
     "  civicflow replay --data-dir DIR [--pg URL] [--shards N] [--threads N] [--lateness SECONDS]\n"
     "                   [--dedup-horizon SECONDS] [--reconcile-grace SECONDS] FILE...\n"
     "      Validates and processes archive files (NDJSON, one upload per line) into a fresh data dir,\n"
@@ -147,6 +151,12 @@ int Serve(int argc, char** argv) {
       options.reconcile_grace_s = n;
     } else if (arg == "--checkpoint-interval") {
       options.checkpoint_interval_ms = n;
+    } else if (arg == "--compact-interval") {
+      if (n > 365 * 86'400) return Usage("--compact-interval needs 0..31536000 seconds");
+      options.compact_interval_s = n;
+    } else if (arg == "--retention-days") {
+      if (n > 100'000) return Usage("--retention-days needs 0..100000");
+      options.retention_days = static_cast<uint32_t>(n);
     } else {
       return Usage("unknown option " + std::string(arg));
     }

@@ -11,6 +11,7 @@
 #include "engine/cli/durable_ingest.h"
 #include "engine/cli/pg_export.h"
 #include "engine/cli/platform_routes.h"
+#include "engine/cli/segment_maintenance.h"
 #include "operators/replenish_query.h"
 
 namespace civicflow {
@@ -86,6 +87,12 @@ int RunServe(const ServeOptions& options) {
 
   std::unique_ptr<PgExport> pg;
   if (!options.pg_url.empty()) pg = std::make_unique<PgExport>(options.pg_url, options.data_dir);
+  // After PgExport, which holds compaction off epochs PostgreSQL has not applied (DIR/pg_hold).
+  SegmentMaintenanceOptions maintenance_options;
+  maintenance_options.data_dir = options.data_dir;
+  maintenance_options.interval = std::chrono::seconds(options.compact_interval_s);
+  if (options.retention_days > 0) maintenance_options.retention_days = options.retention_days;
+  SegmentMaintenance maintenance(maintenance_options);
 
   auto server = ingest::http::HttpServer::Start(options.server, adapters.routes(), clock);
   if (!server.ok()) return Fail(server.status().message());
@@ -101,6 +108,7 @@ int RunServe(const ServeOptions& options) {
   // Run returns only once stopping; a drain that timed out leaves uploads in
   // flight, which the engine's drain still settles.
   stopper.join();
+  maintenance.Stop();  // before the final checkpoint: a merge in progress ends after its partition
   if (Status s = (*ingest)->Close(); !s.ok()) return Fail(s.message());
   auto totals = (*runtime)->Close();
   if (!totals.ok()) return Fail(totals.status().message());

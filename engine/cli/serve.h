@@ -4,6 +4,8 @@
 // engine and analytics as replay, and a start recovers from the WAL what the
 // last run acknowledged. SIGTERM or SIGINT: stop accepting, answer every
 // request in flight, flush every window, checkpoint, close the outputs, exit 0.
+// Meanwhile a background thread compacts the segments of final epochs
+// (segment_maintenance.h).
 #include <cstdint>
 #include <string>
 
@@ -21,7 +23,9 @@ struct ServeOptions {
   int64_t reconcile_grace_s = 600;
   int64_t token_lifetime_s = 24 * 3600;
   int64_t checkpoint_interval_ms = 10'000;
-  std::string pg_url;  // empty: no PostgreSQL
+  std::string pg_url;                // empty: no PostgreSQL
+  int64_t compact_interval_s = 300;  // background segment compaction; 0: never
+  uint32_t retention_days = 0;       // partitions older than this are deleted; 0: kept forever
 };
 
 // Runs until a stop signal; the process exit code. Prints

@@ -23,6 +23,7 @@
 #include "storage/file_system.h"
 #include "storage/parquet/parquet_reader.h"
 #include "storage/parquet/parquet_writer.h"
+#include "storage/segments/compact_lock.h"
 #include "storage/segments/segment_layout.h"
 #include "storage/wal/wal_writer.h"
 
@@ -503,6 +504,59 @@ TEST_F(SegCompact, RefusesABadPgHoldAndReportsASchemaMismatch) {
                                                "t/date=2026-03-02/part-0000000001-000.parquet",
                                                "t/date=2026-03-02/part-0000000001-001.parquet",
                                                "t/date=2026-03-02/part-0000000002-000.parquet"}));
+}
+
+// One compaction per data dir: while another holds DIR/compact.lock (a
+// server's background compaction, here this process), the tool fails at once,
+// touching nothing, and names the lock; once it is released the tool runs.
+TEST_F(SegCompact, FailsFastWhileAnotherCompactionHoldsTheLock) {
+  SaveEpoch(dir_, 5);
+  const std::vector<std::string> before = Files();
+  {
+    Result<storage::CompactLock> held = storage::CompactLock::TryAcquire(dir_);
+    ASSERT_TRUE(held.ok()) << held.status().message();
+    EXPECT_FALSE(storage::CompactLock::TryAcquire(dir_).ok()) << "a second holder in the same process";
+    Ran ran = RunSeg({"compact", "--data-dir", dir_.string()});
+    EXPECT_EQ(ran.code, 1);
+    EXPECT_EQ(ran.out, "");
+    EXPECT_EQ(ran.err, "civicflow-seg: another compaction is running on " + dir_.string() + " (it holds " +
+                           (dir_ / "compact.lock").string() + "); try again when it has finished\n");
+    EXPECT_EQ(Files(), before);
+  }
+  Ran ran = RunSeg({"compact", "--data-dir", dir_.string()});
+  EXPECT_EQ(ran.code, 0) << ran.err;
+  EXPECT_EQ(Files().size(), 3u) << ran.out;  // 2026-03-01 merged; 2026-03-02 has too few files
+  EXPECT_TRUE(storage::CompactLock::TryAcquire(dir_).ok()) << "the tool released the lock";
+}
+
+// In a server's data dir an expired partition may still get files of epochs
+// that are not final yet (late rows): retention deletes the final ones and
+// keeps the directory until the rest are final too.
+TEST(SegRetention, KeepsFilesOfEpochsThatAreNotFinal) {
+  const fs::path dir = TestDir("retention-final");
+  SaveEpoch(dir, 1);
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  const std::string old =
+      (LocalTime::FromEpochMillis(now.count()).FloorDay() - 30 * LocalTime::kDay).DateString();
+  WriteSegment(dir, "t", old, 1, 0, kIdSchema, IdRows(0, 1));
+  const fs::path later = WriteSegment(dir, "t", old, 2, 0, kIdSchema, IdRows(1, 2));
+  WriteFile(later.string() + ".tmp", "being written");
+  Ran ran = RunSeg({"compact", "--data-dir", dir.string(), "--retention-days", "7"});
+  EXPECT_EQ(ran.code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("expired 1 files of partition " + storage::PartitionDir(dir, "t", old).string()),
+            std::string::npos)
+      << ran.out;
+  EXPECT_TRUE(fs::exists(later));
+  EXPECT_TRUE(fs::exists(later.string() + ".tmp"));
+  EXPECT_FALSE(fs::exists(storage::PartitionDir(dir, "t", old) / storage::PartFileName(1, 0)));
+  fs::remove(later.string() + ".tmp");
+  SaveEpoch(dir, 2);
+  ran = RunSeg({"compact", "--data-dir", dir.string(), "--retention-days", "7"});
+  EXPECT_EQ(Lines(ran.out).back(),
+            "0 partitions merged (0 files, 0 rows), 0 files deleted, 1 partitions expired");
+  EXPECT_FALSE(fs::exists(storage::PartitionDir(dir, "t", old)));
+  fs::remove_all(dir);
 }
 
 TEST(SegRetention, DeletesPartitionsOlderThanTheRetentionOnly) {

@@ -7,13 +7,15 @@
 
 #include "storage/parquet/parquet_reader.h"
 #include "storage/segments/segment_layout.h"
+#include "storage/segments/segment_schema.h"
 #include "tools/seg/row_format.h"
-#include "tools/seg/segment_schema.h"
 
 namespace civicflow::seg {
 namespace {
 
 namespace fs = std::filesystem;
+using storage::SameSchema;
+using storage::SchemaText;
 using storage::SegmentFile;
 using storage::parquet::ParquetReader;
 using storage::parquet::Value;

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/segments/compaction.h"
 #include "tools/seg/archive_export.h"
-#include "tools/seg/compaction.h"
 #include "tools/seg/inspect.h"
 
 namespace {
@@ -172,7 +172,7 @@ int Main(int argc, char** argv) {
     return report->problems == 0 ? 0 : 1;
   }
   if (command == "compact") {
-    CompactOptions options;
+    storage::CompactOptions options;
     options.data_dir = selection.data_dir;
     options.table = selection.table;
     if (args.has("--min-files") &&
@@ -187,7 +187,7 @@ int Main(int argc, char** argv) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now().time_since_epoch());
     options.today = LocalTime::FromEpochMillis(now.count());
-    Result<CompactReport> report = Compact(options, stdout);
+    Result<storage::CompactReport> report = storage::Compact(options, stdout);
     return report.ok() ? 0 : Fail(report.status().message());
   }
   // export-archive

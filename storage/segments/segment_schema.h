@@ -6,12 +6,11 @@
 
 #include "storage/parquet/parquet_format.h"
 
-namespace civicflow::seg {
+namespace civicflow::storage {
 
 // Same names, types and nullability, in the same order.
-bool SameSchema(const std::vector<storage::parquet::ColumnSpec>& a,
-                const std::vector<storage::parquet::ColumnSpec>& b);
+bool SameSchema(const std::vector<parquet::ColumnSpec>& a, const std::vector<parquet::ColumnSpec>& b);
 // "(name STRING, n INT64 NOT NULL, …)".
-std::string SchemaText(const std::vector<storage::parquet::ColumnSpec>& columns);
+std::string SchemaText(const std::vector<parquet::ColumnSpec>& columns);
 
-}  // namespace civicflow::seg
+}  // namespace civicflow::storage

@@ -1,7 +1,8 @@
-#include "tools/seg/compaction.h"
+#include "storage/segments/compaction.h"
 
 #include <algorithm>
 #include <charconv>
+#include <cstdarg>
 #include <memory>
 #include <set>
 #include <vector>
@@ -10,20 +11,29 @@
 #include "storage/file_system.h"
 #include "storage/parquet/parquet_reader.h"
 #include "storage/parquet/parquet_writer.h"
+#include "storage/segments/compact_lock.h"
 #include "storage/segments/segment_layout.h"
-#include "tools/seg/segment_schema.h"
+#include "storage/segments/segment_schema.h"
 
-namespace civicflow::seg {
+namespace civicflow::storage {
 namespace {
 
 namespace fs = std::filesystem;
-using storage::SegmentFile;
-using storage::parquet::ColumnType;
-using storage::parquet::ParquetReader;
-using storage::parquet::ParquetWriter;
-using storage::parquet::Value;
+using parquet::ColumnType;
+using parquet::ParquetReader;
+using parquet::ParquetWriter;
+using parquet::Value;
 
-storage::FileSystem& Disk() { return storage::FileSystem::Posix(); }
+FileSystem& Disk() { return FileSystem::Posix(); }
+
+// fprintf to the log, if there is one.
+__attribute__((format(printf, 2, 3))) void Log(std::FILE* log, const char* format, ...) {
+  if (log == nullptr) return;
+  va_list args;
+  va_start(args, format);
+  std::vfprintf(log, format, args);
+  va_end(args);
+}
 
 void AppendValue(ParquetWriter& writer, size_t column, ColumnType type, const Value& value) {
   if (const auto* i = std::get_if<int64_t>(&value)) {
@@ -46,7 +56,7 @@ void AppendValue(ParquetWriter& writer, size_t column, ColumnType type, const Va
 }
 
 // Appends every row of `path` (whose schema must be `schema`) to `writer`.
-Status CopyRows(const fs::path& path, const std::vector<storage::parquet::ColumnSpec>& schema,
+Status CopyRows(const fs::path& path, const std::vector<parquet::ColumnSpec>& schema,
                 const std::string& schema_path, ParquetWriter& writer, uint64_t* rows) {
   Result<std::unique_ptr<ParquetReader>> opened = ParquetReader::Open(path);
   if (!opened.ok()) return opened.status();
@@ -81,12 +91,12 @@ Status MergePartition(const std::vector<SegmentFile>& files, CompactReport* repo
   const fs::path dir = files.front().path.parent_path();
   uint64_t max_epoch = 0;
   for (const SegmentFile& f : files) max_epoch = std::max(max_epoch, f.epoch);
-  const fs::path target = dir / storage::CompactFileName(max_epoch);
+  const fs::path target = dir / CompactFileName(max_epoch);
   const fs::path staged = target.string() + ".merge.tmp";
 
   Result<std::unique_ptr<ParquetReader>> first = ParquetReader::Open(files.front().path);
   if (!first.ok()) return first.status();
-  const std::vector<storage::parquet::ColumnSpec> schema = (*first)->columns();
+  const std::vector<parquet::ColumnSpec> schema = (*first)->columns();
   first = Status::Error("closed");  // hold one input in memory at a time
   Result<std::unique_ptr<ParquetWriter>> writer = ParquetWriter::Create(staged, schema);
   if (!writer.ok()) return writer.status();
@@ -94,7 +104,7 @@ Status MergePartition(const std::vector<SegmentFile>& files, CompactReport* repo
   for (const SegmentFile& f : files)
     if (Status copied = CopyRows(f.path, schema, files.front().path.string(), **writer, &rows); !copied.ok())
       return copied;
-  Result<storage::parquet::ParquetFileStats> closed = (*writer)->Close();
+  Result<parquet::ParquetFileStats> closed = (*writer)->Close();
   if (!closed.ok()) return closed.status();
 
   // Nothing is deleted on the strength of a file we have not read back.
@@ -114,11 +124,11 @@ Status MergePartition(const std::vector<SegmentFile>& files, CompactReport* repo
   if (ec) return discard(Status::Error("cannot rename " + staged.string() + ": " + ec.message()));
   if (Status synced = Disk().SyncDir(dir); !synced.ok()) return synced;
 
-  std::fprintf(out, "merged %s/date=%s: %zu files (epochs %llu..%llu, %llu rows) into %s (%llu bytes)\n",
-               files.front().table.c_str(), files.front().date.c_str(), files.size(),
-               static_cast<unsigned long long>(files.front().epoch),
-               static_cast<unsigned long long>(max_epoch), static_cast<unsigned long long>(rows),
-               target.filename().c_str(), static_cast<unsigned long long>(closed->bytes));
+  Log(out, "merged %s/date=%s: %zu files (epochs %llu..%llu, %llu rows) into %s (%llu bytes)\n",
+      files.front().table.c_str(), files.front().date.c_str(), files.size(),
+      static_cast<unsigned long long>(files.front().epoch), static_cast<unsigned long long>(max_epoch),
+      static_cast<unsigned long long>(rows), target.filename().c_str(),
+      static_cast<unsigned long long>(closed->bytes));
   ++report->partitions_merged;
   report->files_merged += files.size();
   report->rows_merged += rows;
@@ -128,13 +138,13 @@ Status MergePartition(const std::vector<SegmentFile>& files, CompactReport* repo
 // Deletes the files a compact file supersedes (never one above the limit).
 Status DeleteSuperseded(const CompactOptions& options, uint64_t limit, CompactReport* report,
                         std::FILE* out) {
-  Result<storage::SegmentListing> listing = storage::ListSegments(options.data_dir, options.table);
+  Result<SegmentListing> listing = ListSegments(options.data_dir, options.table);
   if (!listing.ok()) return listing.status();
   std::set<fs::path> dirs;
   for (const SegmentFile& f : listing->superseded) {
     if (f.epoch > limit) continue;
     if (Status removed = Disk().Remove(f.path); !removed.ok()) return removed;
-    std::fprintf(out, "deleted superseded %s\n", f.path.c_str());
+    Log(out, "deleted superseded %s\n", f.path.c_str());
     ++report->files_deleted;
     dirs.insert(f.path.parent_path());
   }
@@ -143,10 +153,51 @@ Status DeleteSuperseded(const CompactOptions& options, uint64_t limit, CompactRe
   return {};
 }
 
-// Deletes whole partitions dated before `cutoff` (YYYY-MM-DD).
-Status ExpirePartitions(const CompactOptions& options, const std::string& cutoff, CompactReport* report,
-                        std::FILE* out) {
-  const fs::path root = storage::SegmentsDir(options.data_dir);
+// Empties one expired partition of its final files (epoch ≤ `limit`, live or
+// superseded, and staged merges a crashed compaction left), then deletes the
+// directory if nothing else is left in it. A server may still be writing a
+// later epoch's file there (late rows): those stay until they are final.
+Status ExpirePartition(const fs::path& partition, uint64_t limit, const std::string& cutoff,
+                       CompactReport* report, std::FILE* out) {
+  std::vector<fs::path> final_files;
+  uint64_t kept = 0;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(partition, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const fs::path& path = it->path();
+    const std::string name = path.filename().string();
+    std::optional<SegmentFile> file = ParseSegmentPath(path);
+    if (!file && name.ends_with(".merge.tmp"))
+      file = ParseSegmentPath(path.parent_path() / name.substr(0, name.size() - 10));
+    if (file && file->epoch <= limit)
+      final_files.push_back(path);
+    else
+      ++kept;
+  }
+  if (ec) return Status::Error("cannot list " + partition.string() + ": " + ec.message());
+  std::sort(final_files.begin(), final_files.end());
+  for (const fs::path& path : final_files)
+    if (Status removed = Disk().Remove(path); !removed.ok()) return removed;
+  if (kept == 0 && fs::remove(partition, ec) && !ec) {
+    Log(out, "deleted partition %s (%zu entries, older than %s)\n", partition.c_str(), final_files.size(),
+        cutoff.c_str());
+    ++report->partitions_expired;
+    return Disk().SyncDir(partition.parent_path());
+  }
+  // Something appeared or was kept: the directory stays, without its final files.
+  if (!final_files.empty()) {
+    Log(out, "expired %zu files of partition %s (older than %s); kept %llu of later epochs\n",
+        final_files.size(), partition.c_str(), cutoff.c_str(), static_cast<unsigned long long>(kept));
+    report->files_deleted += final_files.size();
+    return Disk().SyncDir(partition);
+  }
+  return {};
+}
+
+// Expires every partition dated before `cutoff` (YYYY-MM-DD).
+Status ExpirePartitions(const CompactOptions& options, uint64_t limit, const std::string& cutoff,
+                        CompactReport* report, std::FILE* out) {
+  const fs::path root = SegmentsDir(options.data_dir);
   std::vector<fs::path> tables;
   std::error_code ec;
   if (!options.table.empty()) {
@@ -168,15 +219,9 @@ Status ExpirePartitions(const CompactOptions& options, const std::string& cutoff
       return Status::Error("cannot list " + table.string() + ": " + ec.message());
     ec.clear();
     std::sort(expired.begin(), expired.end());
-    for (const fs::path& partition : expired) {
-      const auto removed = fs::remove_all(partition, ec);
-      if (ec) return Status::Error("cannot delete " + partition.string() + ": " + ec.message());
-      std::fprintf(out, "deleted partition %s (%llu entries, older than %s)\n", partition.c_str(),
-                   static_cast<unsigned long long>(removed > 0 ? removed - 1 : 0), cutoff.c_str());
-      ++report->partitions_expired;
-    }
-    if (!expired.empty())
-      if (Status synced = Disk().SyncDir(table); !synced.ok()) return synced;
+    for (const fs::path& partition : expired)
+      if (Status expired_one = ExpirePartition(partition, limit, cutoff, report, out); !expired_one.ok())
+        return expired_one;
   }
   if (ec && ec != std::errc::no_such_file_or_directory)
     return Status::Error("cannot list " + root.string() + ": " + ec.message());
@@ -202,7 +247,9 @@ Result<std::optional<uint64_t>> LoadPgHold(const fs::path& data_dir) {
 }
 
 Result<CompactReport> Compact(const CompactOptions& options, std::FILE* out) {
-  Result<std::optional<storage::Checkpoint>> checkpoint = storage::LoadCheckpoint(Disk(), options.data_dir);
+  Result<CompactLock> lock = CompactLock::TryAcquire(options.data_dir);
+  if (!lock.ok()) return lock.status();
+  Result<std::optional<Checkpoint>> checkpoint = LoadCheckpoint(Disk(), options.data_dir);
   if (!checkpoint.ok()) return checkpoint.status();
   if (!*checkpoint)
     return Status::Error("no checkpoint in " + options.data_dir.string() +
@@ -211,23 +258,26 @@ Result<CompactReport> Compact(const CompactOptions& options, std::FILE* out) {
   if (!hold.ok()) return hold.status();
   CompactReport report;
   report.limit = std::min((*checkpoint)->epoch, hold->value_or(UINT64_MAX));
-  std::fprintf(out, "final epoch %llu%s; compacting epochs <= %llu\n",
-               static_cast<unsigned long long>((*checkpoint)->epoch),
-               *hold ? (", pg_hold " + std::to_string(**hold)).c_str() : "",
-               static_cast<unsigned long long>(report.limit));
+  Log(out, "final epoch %llu%s; compacting epochs <= %llu\n",
+      static_cast<unsigned long long>((*checkpoint)->epoch),
+      *hold ? (", pg_hold " + std::to_string(**hold)).c_str() : "",
+      static_cast<unsigned long long>(report.limit));
 
   if (options.retention_days) {
     const LocalTime cutoff = options.today.FloorDay() - int64_t{*options.retention_days} * LocalTime::kDay;
-    if (Status expired = ExpirePartitions(options, cutoff.DateString(), &report, out); !expired.ok())
+    if (Status expired = ExpirePartitions(options, report.limit, cutoff.DateString(), &report, out);
+        !expired.ok())
       return expired;
   }
   if (Status cleaned = DeleteSuperseded(options, report.limit, &report, out); !cleaned.ok()) return cleaned;
 
-  Result<storage::SegmentListing> listing = storage::ListSegments(options.data_dir, options.table);
+  Result<SegmentListing> listing = ListSegments(options.data_dir, options.table);
   if (!listing.ok()) return listing.status();
   uint64_t failed = 0;
+  std::string first_failure;
   const std::vector<SegmentFile>& live = listing->live;
   for (size_t begin = 0; begin < live.size();) {
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) break;
     size_t end = begin;
     std::vector<SegmentFile> final_files;
     while (end < live.size() && live[end].table == live[begin].table && live[end].date == live[begin].date) {
@@ -238,21 +288,24 @@ Result<CompactReport> Compact(const CompactOptions& options, std::FILE* out) {
     const bool already_one = final_files.size() == 1 && !final_files.front().shard;
     if (final_files.size() < std::max<uint32_t>(options.min_files, 1) || already_one) continue;
     if (Status merged = MergePartition(final_files, &report, out); !merged.ok()) {
-      std::fprintf(out, "cannot merge %s/date=%s: %s\n", final_files.front().table.c_str(),
-                   final_files.front().date.c_str(), merged.message().c_str());
-      ++failed;
+      Log(out, "cannot merge %s/date=%s: %s\n", final_files.front().table.c_str(),
+          final_files.front().date.c_str(), merged.message().c_str());
+      if (failed++ == 0)
+        first_failure =
+            final_files.front().table + "/date=" + final_files.front().date + ": " + merged.message();
     }
   }
   if (Status cleaned = DeleteSuperseded(options, report.limit, &report, out); !cleaned.ok()) return cleaned;
-  std::fprintf(
-      out, "%llu partitions merged (%llu files, %llu rows), %llu files deleted, %llu partitions expired\n",
+  Log(out, "%llu partitions merged (%llu files, %llu rows), %llu files deleted, %llu partitions expired\n",
       static_cast<unsigned long long>(report.partitions_merged),
       static_cast<unsigned long long>(report.files_merged),
       static_cast<unsigned long long>(report.rows_merged),
       static_cast<unsigned long long>(report.files_deleted),
       static_cast<unsigned long long>(report.partitions_expired));
-  if (failed > 0) return Status::Error(std::to_string(failed) + " partitions could not be merged");
+  if (failed > 0)
+    return Status::Error(std::to_string(failed) + " partitions could not be merged (first: " + first_failure +
+                         ")");
   return report;
 }
 
-}  // namespace civicflow::seg
+}  // namespace civicflow::storage
