@@ -18,17 +18,12 @@
 #include <thread>
 
 #include "engine/cli/replay.h"
-#include "ingest/http/accounts.h"
 #include "operators/raw_records.h"
 #include "operators/tables.h"
 #include "storage/segments/segment_reader.h"
+#include "tests/support/http_uploads.h"
 #include "tests/support/serve_process.h"
 #include "tests/support/table_compare.h"
-#include "tools/datagen/generator.h"
-#include "tools/loadgen/archive_uploads.h"
-#include "tools/loadgen/demo_accounts.h"
-#include "tools/loadgen/http_transport.h"
-#include "tools/loadgen/request_plan.h"
 
 namespace civicflow {
 namespace {
@@ -53,14 +48,12 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   generate.correction_rate = 0.01;
   generate.late_rate = 0.01;
   generate.invalid_rate = 0.01;
-  ASSERT_TRUE(datagen::Generate(generate).ok());
-  loadgen::ArchiveContents generated;
-  ASSERT_TRUE(loadgen::ReadArchiveUploads(generate.out_path, 0, generated).ok());
+  testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
   std::vector<loadgen::ArchiveUpload> uploads;
   const fs::path archive = dir / "archive.ndjson";
   {
     std::ofstream out(archive);
-    for (loadgen::ArchiveUpload& u : generated.uploads) {
+    for (loadgen::ArchiveUpload& u : demo.uploads) {
       if (!Crashable(u.platform)) continue;
       out << R"({"platform":")" << ingest::PlatformName(u.platform) << R"(","interface":")"
           << u.interface << R"(","ts":)" << u.ts_ms << R"(,"body":)" << u.body << "}\n";
@@ -69,18 +62,10 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   }
   ASSERT_GT(uploads.size(), 1000u);
 
-  loadgen::DemoAccountsOptions demo;
-  demo.dir = (dir / "accounts").string();
-  demo.per_platform = 1;
-  auto accounts_file = loadgen::WriteDemoAccounts(demo);
-  ASSERT_TRUE(accounts_file.ok()) << accounts_file.status().message();
-  auto accounts = ingest::http::Accounts::Load(*accounts_file);
-  ASSERT_TRUE(accounts.ok()) << accounts.status().message();
-
   const fs::path data = dir / "serve";
   const std::vector<std::string> frequent_checkpoints = {"--checkpoint-interval", "200"};
   auto serve =
-      std::make_unique<testing::ServeProcess>(data, *accounts_file, "127.0.0.1:0", frequent_checkpoints);
+      std::make_unique<testing::ServeProcess>(data, demo.accounts_file, "127.0.0.1:0", frequent_checkpoints);
   ASSERT_NE(serve->port(), 0);
   const std::string listen = "127.0.0.1:" + std::to_string(serve->port());
 
@@ -88,19 +73,12 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   std::atomic<uint64_t> retries{0};
   std::thread uploader([&] {
     loadgen::HttpTransport transport({"127.0.0.1", serve->port()});
-    loadgen::AccountClients clients(*accounts, std::string(loadgen::kDefaultParkingPassword));
+    loadgen::AccountClients clients(demo.accounts, std::string(loadgen::kDefaultParkingPassword));
     for (const loadgen::ArchiveUpload& upload : uploads) {
-      loadgen::PlatformClient* client = clients.For(upload.platform, 0);
-      for (;;) {  // until the server answers: a crash mid-request leaves the upload's fate unknown
-        auto call = client->Upload(upload.interface, upload.ts_ms, upload.body, transport);
-        auto answer = call.ok() ? transport.RoundTrip(*call) : Result<loadgen::HttpAnswer>(call.status());
-        if (!answer.ok()) {
-          ++retries;
-          std::this_thread::sleep_for(20ms);
-          continue;
-        }
-        if (!client->TokenRejected(client->ReplyCode(*answer))) break;
-        client->ForgetToken();
+      // Until the server answers: a crash mid-request leaves the upload's fate unknown.
+      while (!testing::SendUpload(clients, transport, upload).ok()) {
+        ++retries;
+        std::this_thread::sleep_for(20ms);
       }
       ++sent;
     }
@@ -112,7 +90,7 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
     // Kill points spread over the run: 20..320 ms apart.
     std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % 300));
     serve->Kill();
-    serve = std::make_unique<testing::ServeProcess>(data, *accounts_file, listen, frequent_checkpoints);
+    serve = std::make_unique<testing::ServeProcess>(data, demo.accounts_file, listen, frequent_checkpoints);
     ASSERT_NE(serve->port(), 0) << "restart " << kills + 1;
     EXPECT_NE(serve->startup_output().find("recovered"), std::string::npos) << serve->startup_output();
   }

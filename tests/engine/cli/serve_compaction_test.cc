@@ -13,17 +13,12 @@
 #include <thread>
 
 #include "engine/cli/replay.h"
-#include "ingest/http/accounts.h"
 #include "operators/tables.h"
 #include "storage/checkpoint.h"
 #include "storage/segments/segment_layout.h"
+#include "tests/support/http_uploads.h"
 #include "tests/support/serve_process.h"
 #include "tests/support/table_compare.h"
-#include "tools/datagen/generator.h"
-#include "tools/loadgen/archive_uploads.h"
-#include "tools/loadgen/demo_accounts.h"
-#include "tools/loadgen/http_transport.h"
-#include "tools/loadgen/request_plan.h"
 
 namespace civicflow {
 namespace {
@@ -56,42 +51,25 @@ TEST(ServeCompactionTest, CompactsWhilePublishingAndKeepsEveryRow) {
   generate.correction_rate = 0.01;
   generate.late_rate = 0.01;
   generate.invalid_rate = 0.01;
-  ASSERT_TRUE(datagen::Generate(generate).ok());
-  loadgen::DemoAccountsOptions demo;
-  demo.dir = (dir / "accounts").string();
-  demo.per_platform = 1;
-  auto accounts_file = loadgen::WriteDemoAccounts(demo);
-  ASSERT_TRUE(accounts_file.ok()) << accounts_file.status().message();
-  auto accounts = ingest::http::Accounts::Load(*accounts_file);
-  ASSERT_TRUE(accounts.ok()) << accounts.status().message();
-  loadgen::ArchiveContents archive;
-  ASSERT_TRUE(loadgen::ReadArchiveUploads(generate.out_path, 0, archive).ok());
-  ASSERT_GT(archive.uploads.size(), 300u);
+  const testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
+  ASSERT_GT(demo.uploads.size(), 300u);
 
   const fs::path data = dir / "serve";
   {
-    testing::ServeProcess serve(data, *accounts_file, "127.0.0.1:0",
+    testing::ServeProcess serve(data, demo.accounts_file, "127.0.0.1:0",
                                 {"--checkpoint-interval", "50", "--compact-interval", "1"});
     ASSERT_NE(serve.port(), 0);
     loadgen::HttpTransport transport({"127.0.0.1", serve.port()});
-    loadgen::AccountClients clients(*accounts, std::string(loadgen::kDefaultParkingPassword));
+    loadgen::AccountClients clients(demo.accounts, std::string(loadgen::kDefaultParkingPassword));
     const auto started = std::chrono::steady_clock::now();
-    for (size_t i = 0; i < archive.uploads.size(); ++i) {
-      const loadgen::ArchiveUpload& upload = archive.uploads[i];
-      loadgen::PlatformClient* client = clients.For(upload.platform, 0);
-      for (int attempt = 0; attempt < 2; ++attempt) {
-        auto call = client->Upload(upload.interface, upload.ts_ms, upload.body, transport);
-        ASSERT_TRUE(call.ok()) << upload.interface << ": " << call.status().message();
-        auto answer = transport.RoundTrip(*call);
-        ASSERT_TRUE(answer.ok()) << answer.status().message();
-        if (!client->TokenRejected(client->ReplyCode(*answer))) break;
-        client->ForgetToken();
-      }
+    for (size_t i = 0; i < demo.uploads.size(); ++i) {
+      const Result<std::string> code = testing::SendUpload(clients, transport, demo.uploads[i]);
+      ASSERT_TRUE(code.ok()) << code.status().message();
       // Spread the uploads over about three seconds of epochs and compactions.
-      const auto due = started + 3000ms * (i + 1) / archive.uploads.size();
+      const auto due = started + 3000ms * (i + 1) / demo.uploads.size();
       std::this_thread::sleep_until(due);
     }
-    std::printf("[  compact] %zu uploads in %.1f s\n", archive.uploads.size(),
+    std::printf("[  compact] %zu uploads in %.1f s\n", demo.uploads.size(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // Merges happened while uploads were published; wait for the rest to be merged too.
     const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -125,30 +103,7 @@ TEST(ServeCompactionTest, CompactsWhilePublishingAndKeepsEveryRow) {
   replay.shards = 2;
   replay.threads = 2;
   ASSERT_TRUE(RunReplay(replay).ok());
-  for (size_t t = 0; t < operators::kTableCount; ++t) {
-    const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
-    testing::Loaded served = testing::LoadTable(data, schema);
-    testing::Loaded replayed = testing::LoadTable(dir / "replay", schema);
-    // As in serve_test.cc: cells stamped with the request's time (the
-    // server's clock when served) are left out, and site status transitions
-    // depend on when watermarks move, so only which sites have one is compared.
-    for (auto* rows : {&served.rows, &replayed.rows})
-      for (testing::Row& row : *rows) {
-        if (schema.name == "ticket_sessions") row[1].clear();
-        if (schema.name == "site_status" && row[0] == "community") row[4].clear();
-      }
-    for (const std::string& p : served.problems) ADD_FAILURE() << p;
-    if (schema.name == "site_status") {
-      for (auto* rows : {&served.rows, &replayed.rows}) {
-        for (testing::Row& row : *rows) row.resize(3);
-        std::sort(rows->begin(), rows->end());
-        rows->erase(std::unique(rows->begin(), rows->end()), rows->end());
-      }
-    }
-    const std::string difference =
-        testing::CompareTable(schema, served.rows, replayed.rows, "serve", "replay");
-    EXPECT_TRUE(difference.empty()) << schema.name << ": " << difference;
-  }
+  testing::ExpectTablesEqualReplay(data, dir / "replay");
   fs::remove_all(dir);
 }
 

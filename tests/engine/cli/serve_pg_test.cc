@@ -10,16 +10,11 @@
 #include <pqxx/pqxx>
 
 #include "engine/cli/replay.h"
-#include "ingest/http/accounts.h"
 #include "operators/tables.h"
+#include "tests/support/http_uploads.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/serve_process.h"
 #include "tests/support/table_compare.h"
-#include "tools/datagen/generator.h"
-#include "tools/loadgen/archive_uploads.h"
-#include "tools/loadgen/demo_accounts.h"
-#include "tools/loadgen/http_transport.h"
-#include "tools/loadgen/request_plan.h"
 
 namespace civicflow {
 namespace {
@@ -70,39 +65,23 @@ TEST(ServePgTest, PostgreSqlFollowsTheSegmentsThroughItsOwnOutage) {
   generate.seed = 13;
   generate.duplicate_rate = 0.02;
   generate.correction_rate = 0.01;
-  ASSERT_TRUE(datagen::Generate(generate).ok());
-  loadgen::ArchiveContents archive;
-  ASSERT_TRUE(loadgen::ReadArchiveUploads(generate.out_path, 0, archive).ok());
-  loadgen::DemoAccountsOptions demo;
-  demo.dir = (dir / "accounts").string();
-  demo.per_platform = 1;
-  auto accounts_file = loadgen::WriteDemoAccounts(demo);
-  ASSERT_TRUE(accounts_file.ok()) << accounts_file.status().message();
-  auto accounts = ingest::http::Accounts::Load(*accounts_file);
-  ASSERT_TRUE(accounts.ok());
+  const testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
+  ASSERT_FALSE(demo.uploads.empty());
 
   const fs::path data = dir / "serve";
   const std::vector<std::string> flags = {"--pg", url, "--checkpoint-interval", "300"};
   {
-    testing::ServeProcess serve(data, *accounts_file, "127.0.0.1:0", flags);
+    testing::ServeProcess serve(data, demo.accounts_file, "127.0.0.1:0", flags);
     ASSERT_NE(serve.port(), 0);
     loadgen::HttpTransport transport({"127.0.0.1", serve.port()});
-    loadgen::AccountClients clients(*accounts, std::string(loadgen::kDefaultParkingPassword));
-    const size_t half = archive.uploads.size() / 2;
-    for (size_t i = 0; i < archive.uploads.size(); ++i) {
+    loadgen::AccountClients clients(demo.accounts, std::string(loadgen::kDefaultParkingPassword));
+    const size_t half = demo.uploads.size() / 2;
+    for (size_t i = 0; i < demo.uploads.size(); ++i) {
       if (i == half) {
         ASSERT_EQ(testing::PgCluster("stop"), 0) << "PostgreSQL goes away mid-stream";
       }
-      const loadgen::ArchiveUpload& upload = archive.uploads[i];
-      loadgen::PlatformClient* client = clients.For(upload.platform, 0);
-      for (int attempt = 0; attempt < 2; ++attempt) {
-        auto call = client->Upload(upload.interface, upload.ts_ms, upload.body, transport);
-        ASSERT_TRUE(call.ok()) << call.status().message();
-        auto answer = transport.RoundTrip(*call);
-        ASSERT_TRUE(answer.ok()) << "ingest must not depend on PostgreSQL: " << answer.status().message();
-        if (!client->TokenRejected(client->ReplyCode(*answer))) break;
-        client->ForgetToken();
-      }
+      const Result<std::string> code = testing::SendUpload(clients, transport, demo.uploads[i]);
+      ASSERT_TRUE(code.ok()) << "ingest must not depend on PostgreSQL: " << code.status().message();
     }
     ASSERT_EQ(testing::PgCluster("start"), 0);
     EXPECT_EQ(serve.Stop(), 0);
@@ -111,7 +90,7 @@ TEST(ServePgTest, PostgreSqlFollowsTheSegmentsThroughItsOwnOutage) {
 
   // A restart replays nothing into PostgreSQL twice.
   {
-    testing::ServeProcess again(data, *accounts_file, "127.0.0.1:0", flags);
+    testing::ServeProcess again(data, demo.accounts_file, "127.0.0.1:0", flags);
     ASSERT_NE(again.port(), 0);
     EXPECT_EQ(again.Stop(), 0);
   }

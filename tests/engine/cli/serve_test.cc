@@ -13,15 +13,10 @@
 #include <thread>
 
 #include "engine/cli/replay.h"
-#include "ingest/http/accounts.h"
 #include "operators/tables.h"
+#include "tests/support/http_uploads.h"
 #include "tests/support/serve_process.h"
 #include "tests/support/table_compare.h"
-#include "tools/datagen/generator.h"
-#include "tools/loadgen/archive_uploads.h"
-#include "tools/loadgen/demo_accounts.h"
-#include "tools/loadgen/http_transport.h"
-#include "tools/loadgen/request_plan.h"
 
 namespace civicflow {
 namespace {
@@ -42,38 +37,19 @@ TEST(ServeTest, UploadsOverHttpGiveTheTablesOfAReplay) {
   generate.correction_rate = 0.01;
   generate.late_rate = 0.01;
   generate.invalid_rate = 0.01;
-  ASSERT_TRUE(datagen::Generate(generate).ok());
-  loadgen::DemoAccountsOptions demo;
-  demo.dir = (dir / "accounts").string();
-  demo.per_platform = 1;
-  auto accounts_file = loadgen::WriteDemoAccounts(demo);
-  ASSERT_TRUE(accounts_file.ok()) << accounts_file.status().message();
-  auto accounts = ingest::http::Accounts::Load(*accounts_file);
-  ASSERT_TRUE(accounts.ok()) << accounts.status().message();
-
-  loadgen::ArchiveContents archive;
-  ASSERT_TRUE(loadgen::ReadArchiveUploads(generate.out_path, 0, archive).ok());
-  ASSERT_GT(archive.uploads.size(), 1000u);
+  const testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
+  ASSERT_GT(demo.uploads.size(), 1000u);
 
   std::map<std::string, uint64_t> replies;  // by "platform code"
   {
-    testing::ServeProcess serve(dir / "serve", *accounts_file);
+    testing::ServeProcess serve(dir / "serve", demo.accounts_file);
     ASSERT_NE(serve.port(), 0);
     loadgen::HttpTransport transport({"127.0.0.1", serve.port()});
-    loadgen::AccountClients clients(*accounts, std::string(loadgen::kDefaultParkingPassword));
-    for (const loadgen::ArchiveUpload& upload : archive.uploads) {
-      loadgen::PlatformClient* client = clients.For(upload.platform, 0);
-      std::string code;
-      for (int attempt = 0; attempt < 2; ++attempt) {
-        auto call = client->Upload(upload.interface, upload.ts_ms, upload.body, transport);
-        ASSERT_TRUE(call.ok()) << upload.interface << ": " << call.status().message();
-        auto answer = transport.RoundTrip(*call);
-        ASSERT_TRUE(answer.ok()) << answer.status().message();
-        code = client->ReplyCode(*answer);
-        if (!client->TokenRejected(code)) break;
-        client->ForgetToken();
-      }
-      ++replies[std::string(ingest::PlatformName(upload.platform)) + " " + code];
+    loadgen::AccountClients clients(demo.accounts, std::string(loadgen::kDefaultParkingPassword));
+    for (const loadgen::ArchiveUpload& upload : demo.uploads) {
+      Result<std::string> code = testing::SendUpload(clients, transport, upload);
+      ASSERT_TRUE(code.ok()) << code.status().message();
+      ++replies[std::string(ingest::PlatformName(upload.platform)) + " " + *code];
     }
     EXPECT_EQ(serve.Stop(), 0) << "SIGTERM must drain and exit 0";
   }
@@ -87,34 +63,7 @@ TEST(ServeTest, UploadsOverHttpGiveTheTablesOfAReplay) {
   replay.threads = 2;
   ASSERT_TRUE(RunReplay(replay).ok());
 
-  for (size_t t = 0; t < operators::kTableCount; ++t) {
-    const operators::TableSchema& schema = operators::Schema(static_cast<operators::Table>(t));
-    testing::Loaded served = testing::LoadTable(dir / "serve", schema);
-    testing::Loaded replayed = testing::LoadTable(dir / "replay", schema);
-    // What has no time of its own is stamped with its request's time: the
-    // archive's ts in a replay, the server's clock when served. Those cells
-    // are left out: ticket inventory snapshots (compared per session) and
-    // community device status reports.
-    for (auto* rows : {&served.rows, &replayed.rows})
-      for (testing::Row& row : *rows) {
-        if (schema.name == "ticket_sessions") row[1].clear();
-        if (schema.name == "site_status" && row[0] == "community") row[4].clear();
-      }
-    for (const std::string& p : served.problems) ADD_FAILURE() << p;
-    if (schema.name == "site_status") {
-      // Status transitions are decided at each shard's watermark, which moves
-      // per request when served and per block in a replay: the same sites must
-      // have a status; the transitions may differ (operators/README.md).
-      for (auto* rows : {&served.rows, &replayed.rows}) {
-        for (testing::Row& row : *rows) row.resize(3);
-        std::sort(rows->begin(), rows->end());
-        rows->erase(std::unique(rows->begin(), rows->end()), rows->end());
-      }
-    }
-    const std::string difference =
-        testing::CompareTable(schema, served.rows, replayed.rows, "serve", "replay");
-    EXPECT_TRUE(difference.empty()) << schema.name << ": " << difference;
-  }
+  testing::ExpectTablesEqualReplay(dir / "serve", dir / "replay");
   fs::remove_all(dir);
 }
 
