@@ -4,21 +4,21 @@
 
 namespace civicflow {
 
-std::optional<ingest::ValidationError> ParseUpload(ingest::InterfaceId id, std::string_view json,
-                                                   int64_t request_ts_ms, RecordChunk& chunk) {
-  std::vector<char>& input = chunk.input;
+PreparedUpload PrepareUpload(ChunkPool& pool, ingest::InterfaceId id, std::string_view json,
+                             int64_t request_ts_ms, ingest::http::RecordSubmitter::Done done) {
+  RecordChunk* chunk = pool.Acquire();
+  std::vector<char>& input = chunk->input;
   if (input.size() < json.size() + simdjson::SIMDJSON_PADDING)
     input.resize(json.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(input.data(), json.data(), json.size());
   const ingest::ParseOutcome outcome =
       ingest::ParseBodyText(id, simdjson::padded_string_view(input.data(), json.size(), input.size()),
-                            request_ts_ms, chunk.arena, chunk.records);
-  if (outcome.error) chunk.records.clear();
-  return outcome.error;
-}
-
-void ReportFatesTo(RecordChunk& chunk, ingest::http::RecordSubmitter::Done done) {
-  chunk.on_processed = [done = std::move(done)](const RecordChunk& processed) {
+                            request_ts_ms, chunk->arena, chunk->records);
+  if (outcome.error) {
+    pool.Release(chunk);
+    return {nullptr, outcome.error};
+  }
+  chunk->on_processed = [done = std::move(done)](const RecordChunk& processed) {
     ingest::http::SubmitOutcome result;
     result.stored = !processed.not_stored;
     if (result.stored) {
@@ -31,17 +31,14 @@ void ReportFatesTo(RecordChunk& chunk, ingest::http::RecordSubmitter::Done done)
     }
     done(result);
   };
+  return {chunk, std::nullopt};
 }
 
 std::optional<ingest::ValidationError> LiveIngest::Submit(ingest::InterfaceId id, std::string_view json,
                                                           int64_t request_ts_ms, Done done) {
-  RecordChunk* chunk = pool_.Acquire();
-  if (auto error = ParseUpload(id, json, request_ts_ms, *chunk)) {
-    pool_.Release(chunk);
-    return error;
-  }
-  ReportFatesTo(*chunk, std::move(done));
-  engine_.Submit(chunk);
+  PreparedUpload upload = PrepareUpload(pool_, id, json, request_ts_ms, std::move(done));
+  if (upload.error) return upload.error;
+  engine_.Submit(upload.chunk);
   return std::nullopt;
 }
 

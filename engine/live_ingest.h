@@ -10,13 +10,16 @@
 
 namespace civicflow {
 
-// Validates an upload into `chunk`, which keeps its own padded copy of the
-// text (no allocation once warm). On error the chunk holds no records.
-std::optional<ingest::ValidationError> ParseUpload(ingest::InterfaceId id, std::string_view json,
-                                                   int64_t request_ts_ms, RecordChunk& chunk);
-// Sets the chunk's completion: the fates of its records (or, for a chunk
-// marked not stored, that nothing was kept) go to `done`.
-void ReportFatesTo(RecordChunk& chunk, ingest::http::RecordSubmitter::Done done);
+// An upload validated into a chunk of the pool (its own padded copy of the
+// text: no allocation once warm), whose completion reports the fates of its
+// records — or, for a chunk marked not stored, that nothing was kept — to
+// `done`. Invalid: `error`, and the chunk went back to the pool.
+struct PreparedUpload {
+  RecordChunk* chunk = nullptr;
+  std::optional<ingest::ValidationError> error;
+};
+PreparedUpload PrepareUpload(ChunkPool& pool, ingest::InterfaceId id, std::string_view json,
+                             int64_t request_ts_ms, ingest::http::RecordSubmitter::Done done);
 
 class LiveIngest final : public ingest::http::RecordSubmitter {
  public:

@@ -115,12 +115,9 @@ Status DurableIngest::Recover(const Recall& recall) {
 
 std::optional<ingest::ValidationError> DurableIngest::Submit(ingest::InterfaceId id, std::string_view json,
                                                              int64_t request_ts_ms, Done done) {
-  RecordChunk* chunk = pool_.Acquire();
-  if (auto error = ParseUpload(id, json, request_ts_ms, *chunk)) {
-    pool_.Release(chunk);
-    return error;
-  }
-  ReportFatesTo(*chunk, std::move(done));
+  PreparedUpload upload = PrepareUpload(pool_, id, json, request_ts_ms, std::move(done));
+  if (upload.error) return upload.error;
+  RecordChunk* chunk = upload.chunk;
   thread_local std::string line;
   ArchiveLine(ingest::Registry::Get().At(id), request_ts_ms, json, line);
   wal_->Append(FrameType::kUpload, line, [this, chunk](const Status& status, WalPosition end) {
