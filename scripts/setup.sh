@@ -16,6 +16,8 @@ packages=(
   libpqxx-dev postgresql pkg-config  # the PostgreSQL sink (storage/pg) and its tests' throwaway cluster
   libzstd-dev                    # zstd: Parquet page compression (storage/parquet)
   clang-format                   # format check
+  prometheus                     # promtool and the Prometheus server the metrics tests scrape /metrics with
+  chromium                       # headless browser the dashboard test drives (npm playwright-core)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -27,7 +29,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# DuckDB for Node, which the Parquet tests read our files with.
+# npm: DuckDB (the Parquet tests' reader), ECharts (built into the dashboard), playwright-core.
 scripts/setup-node.sh
 
 build_dir="${BUILD_DIR:-build}"
