@@ -13,6 +13,9 @@
 #include "engine/cli/platform_routes.h"
 #include "engine/cli/segment_maintenance.h"
 #include "engine/cli/serve_metrics.h"
+#include "engine/query/pg_source.h"
+#include "engine/query/query_handler.h"
+#include "engine/query/segment_source.h"
 #include "operators/replenish_query.h"
 
 namespace civicflow {
@@ -74,7 +77,9 @@ int RunServe(const ServeOptions& options) {
 
   DurableIngestOptions durable_options;
   durable_options.checkpoint_interval = std::chrono::milliseconds(options.checkpoint_interval_ms);
-  durable_options.wal.on_sync = [&metrics](std::chrono::nanoseconds elapsed) { metrics.CountWalSync(elapsed); };
+  durable_options.wal.on_sync = [&metrics](std::chrono::nanoseconds elapsed) {
+    metrics.CountWalSync(elapsed);
+  };
   auto ingest = DurableIngest::Open(fs, options.data_dir, (*runtime)->engine(), (*runtime)->pool(),
                                     (*runtime)->segments(), *checkpoint, durable_options);
   if (!ingest.ok()) return Fail(ingest.status().message());
@@ -101,7 +106,16 @@ int RunServe(const ServeOptions& options) {
   if (options.retention_days > 0) maintenance_options.retention_days = options.retention_days;
   SegmentMaintenance maintenance(maintenance_options);
 
+  // The query API reads PostgreSQL with --pg, else the segments; sites' districts come from the raw
+  // record tables, which only the segments hold.
+  query::SegmentSource segments(options.data_dir);
+  std::unique_ptr<query::PgSource> pg_tables;
+  if (!options.pg_url.empty()) pg_tables = std::make_unique<query::PgSource>(options.pg_url);
+  query::SiteDirectory sites(segments, clock);
+  query::QueryHandler queries(pg_tables ? static_cast<query::TableSource&>(*pg_tables) : segments, sites,
+                              [&metrics] { return metrics.RequestCounts(); });
   std::vector<ingest::http::Route> routes = adapters.routes();
+  routes.push_back({std::string(query::kQueryPrefix), &queries, "query"});
   MetricsHandler metrics_handler(metrics);
   routes.push_back({"/metrics", &metrics_handler, "metrics"});
   ingest::http::ServerOptions server_options = options.server;
