@@ -76,8 +76,8 @@ by_platform_outcome() {
 }
 
 # --- 1. serve, and uploads with faults -------------------------------------------------------
-timeout 60 "$datagen" --out "$work/archive.ndjson" --records 3000 --seed 5 --duplicate-rate 0.02 \
-  --correction-rate 0.01 --invalid-rate 0.05 >/dev/null
+timeout 60 "$datagen" --out "$work/archive.ndjson" --records 500 --days 1 --lots 5 --venues 5 \
+  --communities 3 --sessions 2 --seed 5 --duplicate-rate 0.02 --correction-rate 0.01 --invalid-rate 0.05 >/dev/null
 accounts="$(timeout 60 "$loadgen" make-accounts "$work/accounts")"
 
 spawn "$civicflow" serve --listen 127.0.0.1:0 --data-dir "$work/data" --accounts "$accounts" \
