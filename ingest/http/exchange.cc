@@ -60,6 +60,7 @@ void Exchange::ClearRequest() {
   reply.clear();
   interface_id = -1;
   reply_code.clear();
+  storage_failed = false;
 }
 
 }  // namespace civicflow::ingest::http
