@@ -18,6 +18,7 @@ packages=(
   clang-format                   # format check
   prometheus                     # promtool and the Prometheus server the metrics tests scrape /metrics with
   chromium                       # headless browser the dashboard test drives (npm playwright-core)
+  fonts-wqy-microhei             # a CJK font, so the dashboard's Chinese renders in its screenshots
 )
 missing=()
 for p in "${packages[@]}"; do

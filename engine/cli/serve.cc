@@ -12,6 +12,7 @@
 #include "engine/cli/pg_export.h"
 #include "engine/cli/platform_routes.h"
 #include "engine/cli/segment_maintenance.h"
+#include "engine/dashboard/dashboard_handler.h"
 #include "operators/replenish_query.h"
 
 namespace civicflow {
@@ -94,7 +95,10 @@ int RunServe(const ServeOptions& options) {
   if (options.retention_days > 0) maintenance_options.retention_days = options.retention_days;
   SegmentMaintenance maintenance(maintenance_options);
 
-  auto server = ingest::http::HttpServer::Start(options.server, adapters.routes(), clock);
+  std::vector<ingest::http::Route> routes = adapters.routes();
+  dashboard::DashboardHandler dashboard;
+  routes.push_back({std::string(dashboard::DashboardHandler::kPrefix), &dashboard});
+  auto server = ingest::http::HttpServer::Start(options.server, std::move(routes), clock);
   if (!server.ok()) return Fail(server.status().message());
   std::printf("civicflow: listening on %s:%u\n", options.server.host.c_str(), (*server)->port());
   std::fflush(stdout);
