@@ -40,3 +40,5 @@ bench/http_bench.sh "${HTTP_RECORDS:-200000}"
 build/bench/wal_bench
 # Raw record tables as Parquet: our writer against DuckDB (ZSTD) and zstd -3 of the archive.
 bench/parquet_bench.sh "$records"
+# Metrics hot paths: per-thread counter cells against one shared atomic, histogram observe.
+build/bench/metrics_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true

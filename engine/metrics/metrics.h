@@ -14,6 +14,7 @@
 // valid for the registry's lifetime.
 #include <array>
 #include <atomic>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -22,6 +23,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -32,6 +35,8 @@ inline constexpr size_t kCells = 16;
 // The calling thread's cell index, fixed at its first call.
 size_t ThisThreadCell();
 
+// A count that only grows. Add is one relaxed fetch_add on the calling
+// thread's cell; Value sums the cells, so it may miss adds still in flight.
 class Counter {
  public:
   void Add(uint64_t n = 1) { cells_[ThisThreadCell()].value.fetch_add(n, std::memory_order_relaxed); }
@@ -55,10 +60,17 @@ class Gauge {
   std::atomic<double> value_{0};
 };
 
+// Bucket counts and a sum in per-thread cells: Observe takes no lock,
+// Collect sums the cells. A snapshot taken during writes always has
+// cumulative counts that agree with the count; its sum may lag by the
+// observations in flight.
 class Histogram {
  public:
   // REQUIRES: `upper_bounds` ascending and finite; +Inf is implied.
   explicit Histogram(std::span<const double> upper_bounds);
+  ~Histogram();
+  // A value equal to a bound counts in that bound's bucket (`le` is <=); NaN
+  // counts in +Inf only.
   void Observe(double value);
 
   struct Snapshot {
@@ -70,9 +82,15 @@ class Histogram {
   Snapshot Collect() const;
 
  private:
-  struct Cell;
+  // A thread's cell is `lines_per_cell_` cache lines of 8 words: word 0 holds
+  // the sum (a double's bits), words 1..bounds+1 the bucket counts (the last
+  // one +Inf). The count is the sum of the buckets, so it always equals +Inf.
+  struct CacheLine;
+  std::atomic<uint64_t>& Word(size_t cell, size_t index) const;
+
   std::vector<double> bounds_;
-  std::unique_ptr<Cell[]> cells_;  // kCells of them
+  size_t lines_per_cell_ = 0;
+  std::unique_ptr<CacheLine[]> lines_;  // kCells * lines_per_cell_ of them
 };
 
 // Seconds, for request and I/O latencies: 100 µs … 60 s.
@@ -92,10 +110,23 @@ class Writer {
   void Family(std::string_view name, std::string_view help, Type type);
   // A counter or gauge sample of the current family.
   void Sample(const Labels& labels, double value);
+  // The same for an integer, printed exactly (a counter past 2^53 included).
+  template <std::integral Integer>
+  void Sample(const Labels& labels, Integer value) {
+    if constexpr (std::is_signed_v<Integer>)
+      IntegerSample(labels, value < 0,
+                    value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value));
+    else
+      IntegerSample(labels, false, static_cast<uint64_t>(value));
+  }
   // A histogram's _bucket, _sum and _count samples of the current family.
   void Sample(const Labels& labels, const Histogram::Snapshot& histogram);
 
  private:
+  void IntegerSample(const Labels& labels, bool negative, uint64_t magnitude);
+  // `name_` + suffix + {labels[, le="…"]} + ' ', ready for the value.
+  void SampleStart(std::string_view suffix, const Labels& labels, std::string_view le = {});
+
   std::string& out_;
   std::string name_;
 };
@@ -119,9 +150,18 @@ class Family {
 
   const std::vector<double> bounds_;  // histograms only
   mutable std::mutex mutex_;
-  std::vector<std::pair<std::vector<std::string>, std::unique_ptr<Series>>> series_;
+  std::vector<std::pair<std::vector<std::string>, std::unique_ptr<Series>>> series_;  // insertion order
+  std::unordered_map<std::string, Series*> index_;  // by the tuple's encoded values
 };
 
+// Defined in metrics.cc, for these three series types only.
+extern template class Family<Counter>;
+extern template class Family<Gauge>;
+extern template class Family<Histogram>;
+
+// Owns families and collectors. REQUIRES: family names unique in a registry
+// (checked by an assertion in debug builds) and ending in `_total` for
+// counters (nothing is appended).
 class Registry {
  public:
   Registry();
