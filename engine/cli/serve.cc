@@ -13,6 +13,9 @@
 #include "engine/cli/platform_routes.h"
 #include "engine/cli/segment_maintenance.h"
 #include "engine/dashboard/dashboard_handler.h"
+#include "engine/query/pg_source.h"
+#include "engine/query/query_handler.h"
+#include "engine/query/segment_source.h"
 #include "operators/replenish_query.h"
 
 namespace civicflow {
@@ -95,10 +98,20 @@ int RunServe(const ServeOptions& options) {
   if (options.retention_days > 0) maintenance_options.retention_days = options.retention_days;
   SegmentMaintenance maintenance(maintenance_options);
 
+  // The query API reads PostgreSQL with --pg, else the segments; sites' districts come from the raw
+  // record tables, which only the segments hold.
+  query::SegmentSource segments(options.data_dir);
+  std::unique_ptr<query::PgSource> pg_tables;
+  if (!options.pg_url.empty()) pg_tables = std::make_unique<query::PgSource>(options.pg_url);
+  query::SiteDirectory sites(segments, clock);
+  query::QueryHandler queries(pg_tables ? static_cast<query::TableSource&>(*pg_tables) : segments, sites,
+                              [] { return std::vector<query::IngestCount>{}; });
   std::vector<ingest::http::Route> routes = adapters.routes();
+  routes.push_back({std::string(query::kQueryPrefix), &queries});
   dashboard::DashboardHandler dashboard;
   routes.push_back({std::string(dashboard::DashboardHandler::kPrefix), &dashboard});
-  auto server = ingest::http::HttpServer::Start(options.server, std::move(routes), clock);
+
+  auto server = ingest::http::HttpServer::Start(options.server, routes, clock);
   if (!server.ok()) return Fail(server.status().message());
   std::printf("civicflow: listening on %s:%u\n", options.server.host.c_str(), (*server)->port());
   std::fflush(stdout);

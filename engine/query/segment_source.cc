@@ -1,0 +1,114 @@
+#include "engine/query/segment_source.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include "storage/parquet/parquet_reader.h"
+#include "storage/segments/segment_layout.h"
+
+namespace civicflow::query {
+
+Result<std::vector<TextRow>> SegmentSource::Rows(operators::Table table,
+                                                 std::span<const std::string_view> columns,
+                                                 const DateRange& dates) {
+  return TableRows(std::string(operators::Schema(table).name), columns, dates, true);
+}
+
+Result<std::vector<TextRow>> SegmentSource::RawRows(std::string_view prefix,
+                                                    std::span<const std::string_view> columns) {
+  std::vector<std::string> tables;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(storage::SegmentsDir(data_dir_), error)) {
+    const std::string table = entry.path().filename().string();
+    if (entry.is_directory() && table.starts_with(prefix)) tables.push_back(table);
+  }
+  std::sort(tables.begin(), tables.end());
+  std::vector<TextRow> rows;
+  for (const std::string& table : tables) {
+    auto table_rows = TableRows(table, columns, {}, false);
+    if (!table_rows.ok()) return table_rows.status();
+    for (TextRow& row : *table_rows) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<std::vector<TextRow>> SegmentSource::TableRows(const std::string& table,
+                                                      std::span<const std::string_view> columns,
+                                                      const DateRange& dates, bool strict, int attempts) {
+  Result<storage::SegmentListing> listing = storage::ListSegments(data_dir_, table);
+  if (!listing.ok()) return listing.status();
+  std::set<std::filesystem::path> live;
+  for (const storage::SegmentFile& file : listing->live) live.insert(file.path);
+  ForgetAllBut(table, live);
+
+  std::vector<TextRow> rows;
+  std::vector<size_t> picked(columns.size());
+  for (const storage::SegmentFile& file : listing->live) {
+    if (!dates.Contains(file.date)) continue;
+    auto loaded = Load(table, file.path);
+    if (!loaded.ok()) {
+      // Compaction may have deleted a file since the listing: its rows are in the compact file.
+      if (attempts > 1 && !std::filesystem::exists(file.path))
+        return TableRows(table, columns, dates, strict, attempts - 1);
+      return loaded.status();
+    }
+    const FileRows& contents = **loaded;
+    bool complete = true;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const auto at = std::find(contents.columns.begin(), contents.columns.end(), columns[c]);
+      complete = complete && at != contents.columns.end();
+      picked[c] = static_cast<size_t>(at - contents.columns.begin());
+    }
+    if (!complete) {
+      if (strict) return Status::Error(file.path.string() + ": not the columns of table " + table);
+      continue;
+    }
+    for (const TextRow& full : contents.rows) {
+      TextRow& row = rows.emplace_back();
+      row.reserve(columns.size());
+      for (size_t c : picked) row.push_back(c < full.size() ? full[c] : std::string());
+    }
+  }
+  return rows;
+}
+
+Result<std::shared_ptr<const SegmentSource::FileRows>> SegmentSource::Load(
+    const std::string& table, const std::filesystem::path& path) {
+  std::error_code error;
+  const uintmax_t size = std::filesystem::file_size(path, error);
+  const auto mtime = std::filesystem::last_write_time(path, error);
+  if (error) return Status::Error(path.string() + ": " + error.message());
+  {
+    std::lock_guard lock(mu_);
+    auto& files = cache_[table];
+    if (auto at = files.find(path);
+        at != files.end() && at->second->size == size && at->second->mtime == mtime)
+      return at->second;
+  }
+  auto reader = storage::parquet::ParquetReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  auto text = (*reader)->ReadTextRows();
+  if (!text.ok()) return text.status();
+  auto contents = std::make_shared<FileRows>();
+  contents->size = size;
+  contents->mtime = mtime;
+  for (const auto& column : (*reader)->columns()) contents->columns.push_back(column.name);
+  contents->rows = std::move(*text);
+  std::lock_guard lock(mu_);
+  cache_[table][path] = contents;
+  return std::shared_ptr<const FileRows>(std::move(contents));
+}
+
+void SegmentSource::ForgetAllBut(const std::string& table, const std::set<std::filesystem::path>& live) {
+  std::lock_guard lock(mu_);
+  std::erase_if(cache_[table], [&](const auto& entry) { return !live.contains(entry.first); });
+}
+
+size_t SegmentSource::cached_files() const {
+  std::lock_guard lock(mu_);
+  size_t files = 0;
+  for (const auto& [table, by_path] : cache_) files += by_path.size();
+  return files;
+}
+
+}  // namespace civicflow::query

@@ -1,0 +1,55 @@
+#pragma once
+// SegmentSource: tables read from a data dir's live segment files
+// (storage/segments/segment_layout.h) with our Parquet reader. Published
+// files never change, so each file's rows are read once and cached by path
+// (with its size and mtime, in case a path is ever reused); entries of files
+// that are no longer live (compaction merged or retention deleted them) are
+// dropped whenever their table is listed again. Partitions outside the
+// asked dates are not opened.
+// Thread-safe: the cache is guarded by a mutex; files are read outside it.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "engine/query/table_source.h"
+
+namespace civicflow::query {
+
+class SegmentSource final : public TableSource {
+ public:
+  explicit SegmentSource(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
+
+  std::string_view name() const override { return "segments"; }
+  Result<std::vector<TextRow>> Rows(operators::Table table, std::span<const std::string_view> columns,
+                                    const DateRange& dates) override;
+  Result<std::vector<TextRow>> RawRows(std::string_view prefix,
+                                       std::span<const std::string_view> columns) override;
+
+  // Files whose rows are cached now (for tests of the cache).
+  size_t cached_files() const;
+
+ private:
+  struct FileRows {
+    uintmax_t size = 0;
+    std::filesystem::file_time_type mtime;
+    std::vector<std::string> columns;
+    std::vector<TextRow> rows;
+  };
+  // A file missing one of `columns` is an error naming it when `strict`,
+  // else it contributes no rows. A listed file deleted before it was read
+  // (compaction) makes it list again, `attempts` times at most.
+  Result<std::vector<TextRow>> TableRows(const std::string& table, std::span<const std::string_view> columns,
+                                         const DateRange& dates, bool strict, int attempts = 3);
+  Result<std::shared_ptr<const FileRows>> Load(const std::string& table, const std::filesystem::path& path);
+  void ForgetAllBut(const std::string& table, const std::set<std::filesystem::path>& live);
+
+  const std::filesystem::path data_dir_;
+  mutable std::mutex mu_;
+  // table → path → rows
+  std::map<std::string, std::map<std::filesystem::path, std::shared_ptr<const FileRows>>> cache_;
+};
+
+}  // namespace civicflow::query
