@@ -16,6 +16,7 @@ Engine::Engine(const EngineOptions& options, ChunkPool& pool, const OperatorFact
       finished_(options.shards) {
   for (ShardId s = 0; s < options.shards; ++s) {
     auto shard = std::make_unique<Shard>();
+    shard->id = s;
     shard->root = factory(s);
     shard->queue.set_capacity(static_cast<std::ptrdiff_t>(options.queue_batches));
     shards_.push_back(std::move(shard));
@@ -83,10 +84,7 @@ void Engine::RunShard(Shard& shard) {
       meet->arrived.count_down();  // a cut's owner may free `meet` from here on
       if (what == MeetFor::kCut) continue;
       meet->released.wait();
-      if (meet->final_watermark > stats.watermark) {
-        stats.watermark = meet->final_watermark;
-        shard.root->OnWatermark(meet->final_watermark);
-      }
+      if (meet->final_watermark > stats.watermark) SetWatermark(shard, meet->final_watermark);
       shard.root->Flush();
       meet->flushed.count_down();  // the owner may free `meet` from here on
       if (what == MeetFor::kStop) break;
@@ -103,12 +101,17 @@ void Engine::RunShard(Shard& shard) {
     stats.records += records.size();
     ++stats.batches;
     shard.root->OnBatch(records);
-    if (max_event != LocalTime::Min() && max_event - options_.allowed_lateness_s > stats.watermark) {
-      stats.watermark = max_event - options_.allowed_lateness_s;
-      shard.root->OnWatermark(stats.watermark);
-    }
+    if (max_event != LocalTime::Min() && max_event - options_.allowed_lateness_s > stats.watermark)
+      SetWatermark(shard, max_event - options_.allowed_lateness_s);
+    if (options_.observer) options_.observer->OnApplied(shard.id, records);
     if (batch.chunk->holders.fetch_sub(1, std::memory_order_acq_rel) == 1) Finish(batch.chunk);
   }
+}
+
+void Engine::SetWatermark(Shard& shard, LocalTime watermark) {
+  shard.stats.watermark = watermark;
+  shard.published_watermark.store(watermark.seconds, std::memory_order_relaxed);
+  shard.root->OnWatermark(watermark);
 }
 
 void Engine::Meet(MeetFor what) {

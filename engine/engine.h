@@ -12,8 +12,11 @@
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
+#include <atomic>
 #include <latch>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "engine/base/hash.h"
@@ -22,11 +25,20 @@
 
 namespace civicflow {
 
+// Told by each shard's owner thread what it has just applied (metrics).
+// Must be cheap and must not block.
+class ShardObserver {
+ public:
+  virtual ~ShardObserver() = default;
+  virtual void OnApplied(ShardId shard, std::span<const ingest::Record* const> records) = 0;
+};
+
 struct EngineOptions {
   uint32_t shards = 2;
   size_t queue_batches = 8;           // per-shard queue capacity, in batches
   int64_t allowed_lateness_s = 3600;  // watermark = max event time seen − this
   uint32_t ingest_threads = 2;        // threads the caller will parse with (sizes the TBB thread limit)
+  ShardObserver* observer = nullptr;
 };
 
 struct ShardStats {
@@ -63,6 +75,14 @@ class Engine {
   ShardId ShardOf(uint64_t partition_hash) const { return ScaleToRange(partition_hash, shard_count()); }
   // REQUIRES: Drain() has returned.
   const ShardStats& stats(ShardId shard) const { return shards_[shard]->stats; }
+  // For metrics, from any thread: batches waiting in the shard's queue, and
+  // its watermark (Min() before its first record with an event time).
+  size_t queue_depth(ShardId shard) const {
+    return static_cast<size_t>(std::max<std::ptrdiff_t>(0, shards_[shard]->queue.size()));
+  }
+  LocalTime watermark(ShardId shard) const {
+    return {shards_[shard]->published_watermark.load(std::memory_order_relaxed)};
+  }
 
  private:
   // A point in every shard's queue at which all shards meet (see Meet()).
@@ -73,11 +93,14 @@ class Engine {
     Rendezvous* meet = nullptr;
   };
   struct Shard {
+    ShardId id = 0;
     std::unique_ptr<Operator> root;
     tbb::concurrent_bounded_queue<Batch> queue;
     ShardStats stats;
     LocalTime max_event = LocalTime::Min();
+    std::atomic<int64_t> published_watermark{LocalTime::Min().seconds};  // stats.watermark, for other threads
   };
+  void SetWatermark(Shard& shard, LocalTime watermark);
   void RunShard(Shard& shard);
   void Finish(RecordChunk* chunk);  // runs the chunk's completion and returns it to the pool
   enum class MeetFor { kCut, kFlush, kStop };

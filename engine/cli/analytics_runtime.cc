@@ -42,6 +42,7 @@ AnalyticsRuntime::AnalyticsRuntime(const RuntimeOptions& options,
   engine_options.allowed_lateness_s = options.allowed_lateness_s;
   engine_options.ingest_threads = options.ingest_threads;
   engine_options.queue_batches = options.queue_batches;
+  engine_options.observer = options.observer;
   engine_ =
       std::make_unique<Engine>(engine_options, pool_, [this](ShardId shard) -> std::unique_ptr<Operator> {
         operators::ShardSinks sinks;

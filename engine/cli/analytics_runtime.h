@@ -30,6 +30,7 @@ struct RuntimeOptions {
   const storage::Checkpoint* resume = nullptr;
   // Write each epoch's manifest, for PostgreSQL to follow (--pg).
   bool epoch_manifests = false;
+  ShardObserver* observer = nullptr;  // see EngineOptions
 };
 
 // What the shards counted, read when the runtime closes.
@@ -47,8 +48,12 @@ class AnalyticsRuntime {
   ~AnalyticsRuntime();
 
   Engine& engine() { return *engine_; }
+  const Engine& engine() const { return *engine_; }
   ChunkPool& pool() { return pool_; }
   storage::SegmentTables& segments() { return *segments_; }
+  const storage::SegmentTables& segments() const { return *segments_; }
+  // The shard's deduplicator: read it only on that shard's thread (ShardObserver).
+  const operators::Deduplicator& dedup(ShardId shard) const { return *pipelines_[shard].dedup; }
   // "DIR/segments/<table>" for each table.
   std::vector<std::string> outputs() const;
 

@@ -94,4 +94,10 @@ std::string PgExport::problem() const {
   return problem_;
 }
 
+PgExport::Health PgExport::health() const {
+  std::lock_guard lock(mu_);
+  if (!follower_) return {};
+  return {!follower_->failing(), follower_->lag()};
+}
+
 }  // namespace civicflow

@@ -30,6 +30,13 @@ class PgExport {
   void Stop();
   // Why the export is not following ("" while it is, or still connecting).
   std::string problem() const;
+  // For metrics: `up` while connected and the last apply succeeded; `lag`
+  // in epochs known but not yet applied (0 before connecting).
+  struct Health {
+    bool up = false;
+    uint64_t lag = 0;
+  };
+  Health health() const;
 
  private:
   void Connect();

@@ -12,13 +12,17 @@ using namespace ingest::http;
 
 PlatformAdapters::PlatformAdapters(const Accounts& accounts, const AdapterContext& context,
                                    const ingest::parking::ReplenishSource& replenish) {
+  // In Platform order: adapters_ is indexed by Platform.
   auto add = [&](std::unique_ptr<PlatformHandler> adapter, std::initializer_list<const char*> prefixes) {
-    for (const char* prefix : prefixes) routes_.push_back({prefix, adapter.get()});
+    const auto platform = static_cast<ingest::Platform>(adapters_.size());
+    for (const char* prefix : prefixes)
+      routes_.push_back({prefix, adapter.get(), std::string(ingest::PlatformName(platform))});
     adapters_.push_back(std::move(adapter));
   };
   add(std::make_unique<FitnessAdapter>(accounts.fitness, context), {"/api/"});
-  add(std::make_unique<ingest::parking::ParkingAdapter>(accounts.parking, context, replenish),
-      {"/dataReceive/"});
+  auto parking = std::make_unique<ingest::parking::ParkingAdapter>(accounts.parking, context, replenish);
+  parking_ = parking.get();
+  add(std::move(parking), {"/dataReceive/"});
   add(std::make_unique<CommunityAdapter>(accounts.community, context), {"/api/v1/"});
   add(std::make_unique<TicketingAdapter>(accounts.ticketing, context),
       {"/getAccessToken", "/standard/", "/performance/", "/report/"});
@@ -26,6 +30,8 @@ PlatformAdapters::PlatformAdapters(const Accounts& accounts, const AdapterContex
 }
 
 PlatformAdapters::~PlatformAdapters() = default;
+
+ingest::parking::LotCounts PlatformAdapters::ParkingLots() const { return parking_->HeartbeatCounts(); }
 
 void PlatformAdapters::Recall(ingest::InterfaceId id, std::string_view json) {
   const ingest::InterfaceSpec& spec = ingest::Registry::Get().At(id);

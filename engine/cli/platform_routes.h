@@ -9,7 +9,12 @@
 #include "ingest/http/accounts.h"
 #include "ingest/http/platform_handler.h"
 #include "ingest/http/server.h"
+#include "ingest/platforms/parking/lot_registry.h"
 #include "ingest/platforms/parking/replenish_source.h"
+
+namespace civicflow::ingest::parking {
+class ParkingAdapter;
+}
 
 namespace civicflow {
 
@@ -22,10 +27,13 @@ class PlatformAdapters {
   const std::vector<ingest::http::Route>& routes() const { return routes_; }
   // Hands a recalled upload (PlatformHandler::Recall) to its platform's adapter.
   void Recall(ingest::InterfaceId id, std::string_view json);
+  // Parking lots with a heartbeat session, online and offline (thread-safe).
+  ingest::parking::LotCounts ParkingLots() const;
 
  private:
   std::vector<std::unique_ptr<ingest::http::PlatformHandler>> adapters_;  // by Platform
   std::vector<ingest::http::Route> routes_;
+  const ingest::parking::ParkingAdapter* parking_ = nullptr;
 };
 
 }  // namespace civicflow

@@ -12,6 +12,7 @@
 #include "engine/cli/pg_export.h"
 #include "engine/cli/platform_routes.h"
 #include "engine/cli/segment_maintenance.h"
+#include "engine/cli/serve_metrics.h"
 #include "engine/dashboard/dashboard_handler.h"
 #include "engine/query/pg_source.h"
 #include "engine/query/query_handler.h"
@@ -51,6 +52,8 @@ int RunServe(const ServeOptions& options) {
   auto accounts = ingest::http::Accounts::Load(options.accounts_file);
   if (!accounts.ok()) return Fail(accounts.status().message());
 
+  SystemClock clock;
+  ServeMetrics metrics(clock);
   operators::LiveProblemPlates problem_plates;
   RuntimeOptions runtime_options;
   runtime_options.data_dir = options.data_dir;
@@ -68,17 +71,22 @@ int RunServe(const ServeOptions& options) {
   if (!checkpoint.ok()) return Fail(checkpoint.status().message());
   if (*checkpoint) runtime_options.resume = &**checkpoint;
   runtime_options.epoch_manifests = !options.pg_url.empty();
+  runtime_options.observer = &metrics;
   auto runtime = AnalyticsRuntime::Open(runtime_options);
   if (!runtime.ok()) return Fail(runtime.status().message());
+  metrics.Attach(**runtime);
 
   DurableIngestOptions durable_options;
   durable_options.checkpoint_interval = std::chrono::milliseconds(options.checkpoint_interval_ms);
+  durable_options.wal.on_sync = [&metrics](std::chrono::nanoseconds elapsed) {
+    metrics.CountWalSync(elapsed);
+  };
   auto ingest = DurableIngest::Open(fs, options.data_dir, (*runtime)->engine(), (*runtime)->pool(),
                                     (*runtime)->segments(), *checkpoint, durable_options);
   if (!ingest.ok()) return Fail(ingest.status().message());
-  SystemClock clock;
   ingest::http::PictureStore pictures(options.data_dir);
-  ingest::http::AdapterContext context{**ingest, clock, pictures, options.token_lifetime_s * 1000};
+  MeteredSubmitter submitter(**ingest, metrics);
+  ingest::http::AdapterContext context{submitter, clock, pictures, options.token_lifetime_s * 1000};
   PlatformAdapters adapters(*accounts, context, problem_plates);
   if (Status s = (*ingest)->Recover(
           [&](ingest::InterfaceId id, std::string_view json) { adapters.Recall(id, json); });
@@ -88,6 +96,7 @@ int RunServe(const ServeOptions& options) {
     std::printf("civicflow: recovered %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
                 static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.muted),
                 r.damage.empty() ? "" : "; cut a damaged tail: ", r.damage.c_str());
+  metrics.GoLive();
 
   std::unique_ptr<PgExport> pg;
   if (!options.pg_url.empty()) pg = std::make_unique<PgExport>(options.pg_url, options.data_dir);
@@ -99,20 +108,30 @@ int RunServe(const ServeOptions& options) {
   SegmentMaintenance maintenance(maintenance_options);
 
   // The query API reads PostgreSQL with --pg, else the segments; sites' districts come from the raw
-  // record tables, which only the segments hold.
+  // record tables, which only the segments hold. Its `ingest` rows are the request counters of /metrics.
   query::SegmentSource segments(options.data_dir);
   std::unique_ptr<query::PgSource> pg_tables;
   if (!options.pg_url.empty()) pg_tables = std::make_unique<query::PgSource>(options.pg_url);
   query::SiteDirectory sites(segments, clock);
   query::QueryHandler queries(pg_tables ? static_cast<query::TableSource&>(*pg_tables) : segments, sites,
-                              [] { return std::vector<query::IngestCount>{}; });
+                              [&metrics] {
+                                std::vector<query::IngestCount> counts;
+                                for (RequestCount& c : metrics.RequestCounts())
+                                  counts.push_back({std::move(c.platform), std::move(c.interface),
+                                                    std::move(c.code), std::move(c.outcome), c.requests});
+                                return counts;
+                              });
   std::vector<ingest::http::Route> routes = adapters.routes();
-  routes.push_back({std::string(query::kQueryPrefix), &queries});
+  MetricsHandler metrics_handler(metrics);
+  routes.push_back({"/metrics", &metrics_handler, "metrics"});
+  routes.push_back({std::string(query::kQueryPrefix), &queries, "query"});
   dashboard::DashboardHandler dashboard;
-  routes.push_back({std::string(dashboard::DashboardHandler::kPrefix), &dashboard});
-
-  auto server = ingest::http::HttpServer::Start(options.server, routes, clock);
+  routes.push_back({std::string(dashboard::DashboardHandler::kPrefix), &dashboard, "dashboard"});
+  ingest::http::ServerOptions server_options = options.server;
+  server_options.observer = &metrics;
+  auto server = ingest::http::HttpServer::Start(server_options, std::move(routes), clock);
   if (!server.ok()) return Fail(server.status().message());
+  metrics.Watch({runtime->get(), ingest->get(), &adapters, pg.get(), server->get()});
   std::printf("civicflow: listening on %s:%u\n", options.server.host.c_str(), (*server)->port());
   std::fflush(stdout);
 

@@ -61,6 +61,7 @@ void Exchange::ClearRequest() {
   reply_headers.clear();
   interface_id = -1;
   reply_code.clear();
+  storage_failed = false;
 }
 
 }  // namespace civicflow::ingest::http

@@ -49,6 +49,7 @@ class Exchange {
   // the platform's own reply code ("0", "1200", "40001"…).
   int interface_id = -1;
   std::string reply_code;
+  bool storage_failed = false;  // the reply says the upload could not be made durable
 
   // Sends the reply. Exactly once per request.
   virtual void Finish() = 0;

@@ -57,9 +57,9 @@ class HttpServer::Impl {
     return Status();
   }
 
-  PlatformHandler* HandlerOf(std::string_view path) const {
+  const Route* RouteOf(std::string_view path) const {
     for (const Route& route : routes)
-      if (path.starts_with(route.prefix)) return route.handler;
+      if (path.starts_with(route.prefix)) return &route;
     return nullptr;
   }
 
@@ -148,10 +148,10 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     const size_t q = target.find('?');
     path = target.substr(0, q);
     query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-    handler_ = server_.HandlerOf(path);
-    if (!handler_) return Refuse(bhttp::status::not_found);
+    route_ = server_.RouteOf(path);
+    if (!route_) return Refuse(bhttp::status::not_found);
 
-    const size_t limit = handler_->BodyLimit(path);
+    const size_t limit = route_->handler->BodyLimit(path);
     const auto length = parser_->content_length();
     if (length && *length > limit) return RejectOversize();
     parser_->body_limit(limit);
@@ -188,7 +188,8 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     received_ms = server_.clock.NowMs();
     keep_alive_ = request.keep_alive();
     in_flight_ = shared_from_this();
-    handler_->Handle(*this);
+    read_at_ = std::chrono::steady_clock::now();
+    route_->handler->Handle(*this);
   }
 
   // The body is too large: the platform replies in its own format; the
@@ -196,7 +197,8 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   void RejectOversize() {
     keep_alive_ = false;
     in_flight_ = shared_from_this();
-    handler_->RejectOversize(*this);
+    read_at_ = std::chrono::steady_clock::now();
+    route_->handler->RejectOversize(*this);
   }
 
   // Not a request any platform can answer: a plain reply, then close.
@@ -205,11 +207,17 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     status = static_cast<unsigned>(code);
     content_type = "application/json;charset=UTF-8";
     reply = std::string("{\"error\":\"") + std::string(View(bhttp::obsolete_reason(code))) + "\"}";
+    reply_code = std::to_string(status);
+    route_ = nullptr;
     in_flight_ = shared_from_this();
+    read_at_ = std::chrono::steady_clock::now();
     Finish();
   }
 
   void WriteReply() {
+    if (RequestObserver* observer = server_.options.observer)
+      observer->OnReply(route_ ? std::string_view(route_->name) : std::string_view(), *this,
+                        std::chrono::steady_clock::now() - read_at_);
     response_ = {};
     response_.version(11);
     response_.result(status);
@@ -243,7 +251,8 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> response_;
-  PlatformHandler* handler_ = nullptr;
+  const Route* route_ = nullptr;  // of the request being answered
+  std::chrono::steady_clock::time_point read_at_;
   std::shared_ptr<Connection> in_flight_;  // keeps the connection alive while a handler holds it
   bool keep_alive_ = true;
   bool busy_ = false;  // between a request's first byte and its reply

@@ -15,6 +15,7 @@
 // handler's strand) stops accepting, lets requests in flight finish, closes
 // idle connections, and makes Run() return once every connection is gone.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,6 +28,17 @@
 
 namespace civicflow::ingest::http {
 
+// Told of every reply as it is written (metrics). Any I/O thread; must be
+// cheap and must not block.
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  // `route`: the name of the route that answered, "" when none did (404,
+  // 400, 431); `elapsed`: from the request fully read to its reply.
+  virtual void OnReply(std::string_view route, const Exchange& exchange,
+                       std::chrono::nanoseconds elapsed) = 0;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port (see port())
@@ -37,12 +49,15 @@ struct ServerOptions {
   int64_t read_timeout_ms = 30'000;  // reading one request once its first byte arrived
   int64_t write_timeout_ms = 30'000;
   int64_t drain_timeout_ms = 30'000;  // Stop(): longest wait for requests in flight
+  RequestObserver* observer = nullptr;
 };
 
-// A route: requests whose path starts with `prefix` go to `handler`.
+// A route: requests whose path starts with `prefix` go to `handler`;
+// `name` says who answered (a platform, "query"…) to the observer.
 struct Route {
   std::string prefix;
   PlatformHandler* handler;
+  std::string name;
 };
 
 class HttpServer {

@@ -655,6 +655,7 @@ ParseOutcome ParseBodyText(InterfaceId id, simdjson::padded_string_view padded, 
     arena.Rewind(mark);
     outcome.error = ValidationError{Rule::kMalformedJson, label, 0, "", "content after the body"};
   }
+  if (outcome.error) outcome.error->upload_records = outcome.records;
   return outcome;
 }
 

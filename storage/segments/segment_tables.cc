@@ -163,7 +163,10 @@ Result<uint64_t> SegmentTables::Publish() {
     keep(files->error);
     for (ShardFiles::OpenFile& open : files->open) {
       Result<parquet::ParquetFileStats> closed = open.writer->Close();
-      if (!closed.ok()) keep(closed.status());
+      if (!closed.ok())
+        keep(closed.status());
+      else
+        published_bytes_.fetch_add(closed->bytes, std::memory_order_relaxed);
       const std::filesystem::path dir = PartitionDir(data_dir_, open.table, open.date);
       if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
       manifest += "segments/" + open.table + "/date=" + open.date + "/" + PartFileName(epoch_, shard) + "\n";
@@ -177,6 +180,7 @@ Result<uint64_t> SegmentTables::Publish() {
     keep(FileSystem::Posix().WriteAtomically(EpochManifestPath(data_dir_, epoch_), manifest));
   }
   if (!first.ok()) return first;
+  published_epoch_.store(epoch_, std::memory_order_relaxed);
   return epoch_++;
 }
 

@@ -11,6 +11,7 @@
 //
 // Two ways in: Sink(shard, table) for the text rows of the tables given to
 // Open, and ShardFile() for tables written as typed values (raw records).
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -54,6 +55,10 @@ class SegmentTables {
   Result<uint64_t> Publish();
   uint64_t epoch() const { return epoch_; }  // the one being written
   uint64_t rows() const;                     // text rows, published and pending
+  // For metrics, from any thread: bytes of the files published so far, and
+  // the last epoch published (0 before the first).
+  uint64_t published_bytes() const { return published_bytes_.load(std::memory_order_relaxed); }
+  uint64_t published_epoch() const { return published_epoch_.load(std::memory_order_relaxed); }
 
  private:
   class TextSink;
@@ -62,6 +67,7 @@ class SegmentTables {
 
   std::filesystem::path data_dir_;
   uint64_t epoch_;
+  std::atomic<uint64_t> published_bytes_{0}, published_epoch_{0};
   bool muted_ = false;
   bool manifests_ = false;
   size_t tables_ = 0;

@@ -58,7 +58,9 @@ Status WalWriter::Write(const std::string& bytes) {
   if (!failure_.ok()) return failure_;
   if (bytes.empty()) return {};
   if (Status s = file_->Append(bytes); !s.ok()) return failure_ = s;
+  const auto start = std::chrono::steady_clock::now();
   if (Status s = file_->Sync(); !s.ok()) return failure_ = s;
+  if (options_.on_sync) options_.on_sync(std::chrono::steady_clock::now() - start);
   return {};
 }
 

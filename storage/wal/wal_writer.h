@@ -8,6 +8,7 @@
 // trusted again (the page cache may have dropped the data): every later
 // frame fails too, and a restart recovers from what is on disk.
 // A file is closed and the next one started once it holds `file_bytes`.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -24,6 +25,9 @@ namespace civicflow::storage {
 
 struct WalOptions {
   uint64_t file_bytes = 64ull << 20;  // rotation size
+  // Runs on the commit thread after each successful fdatasync with its
+  // duration (metrics); must not block.
+  std::function<void(std::chrono::nanoseconds)> on_sync;
 };
 
 struct WalStats {

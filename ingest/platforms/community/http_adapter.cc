@@ -157,7 +157,10 @@ void CommunityAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std
   std::optional<ValidationError> error = context_.submitter.Submit(
       Registry::Get().IdOf(spec), exchange.body, exchange.received_ms,
       [this, &exchange, registrations = std::move(scan.registrations)](const SubmitOutcome& outcome) {
-        if (!outcome.stored) return Send(exchange, kNotStoredCode, kNotStored);
+        if (!outcome.stored) {
+          exchange.storage_failed = true;
+          return Send(exchange, kNotStoredCode, kNotStored);
+        }
         prerequisites_.Register(registrations);
         Send(exchange, kSuccess, "success", OutcomeJson(outcome));
       });

@@ -219,7 +219,10 @@ void FitnessAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std::
   auto error = context_.submitter.Submit(
       Registry::Get().IdOf(spec), json, exchange.received_ms,
       [this, &exchange, ticket, venues = std::move(venues)](const SubmitOutcome& outcome) mutable {
-        if (!outcome.stored) return Send(exchange, kFailed, kNotStored);
+        if (!outcome.stored) {
+          exchange.storage_failed = true;
+          return Send(exchange, kFailed, kNotStored);
+        }
         if (!venues.empty()) venues_.Keep(ticket, std::move(venues));
         if (outcome.records > 0 && outcome.duplicates == outcome.records)
           return Send(exchange, kDuplicate, "duplicate: every record was received before");
@@ -261,7 +264,10 @@ void FitnessAdapter::UploadFile(Exchange& exchange, const InterfaceSpec& spec) {
   AppendJsonString(url_member, ImageUrl(exchange, id.value()));
   auto error = context_.submitter.Submit(Registry::Get().IdOf(spec), record, exchange.received_ms,
                                          [&exchange, url_member](const SubmitOutcome& outcome) {
-                                           if (!outcome.stored) return Send(exchange, kFailed, kNotStored);
+                                           if (!outcome.stored) {
+                                             exchange.storage_failed = true;
+                                             return Send(exchange, kFailed, kNotStored);
+                                           }
                                            Send(exchange, kSuccess, "success", url_member);
                                          });
   if (error) Send(exchange, kFailed, error->Message());

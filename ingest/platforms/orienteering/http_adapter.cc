@@ -323,7 +323,10 @@ void OrienteeringAdapter::Upload(Exchange& exchange, const Call& call, size_t ac
   std::optional<ValidationError> error = context_.submitter.Submit(
       Registry::Get().IdOf(call.spec), exchange.body, exchange.received_ms,
       [this, &exchange, account, digest = std::move(digest)](const SubmitOutcome& outcome) {
-        if (!outcome.stored) return SendError(exchange, kNotStoredCode, kNotStored, "{}");
+        if (!outcome.stored) {
+          exchange.storage_failed = true;
+          return SendError(exchange, kNotStoredCode, kNotStored, "{}");
+        }
         sessions_.Apply(account, digest);
         SendData(exchange, OutcomeJson(outcome));
       });

@@ -106,6 +106,7 @@ void ParkingAdapter::RejectOversize(Exchange& exchange) {
 }
 
 std::vector<std::string> ParkingAdapter::OfflineLots() const { return lots_.Offline(clock_.NowMs()); }
+LotCounts ParkingAdapter::HeartbeatCounts() const { return lots_.Counts(clock_.NowMs()); }
 
 void ParkingAdapter::Handle(Exchange& exchange) {
   const InterfaceSpec* spec = InterfaceAt(exchange.path);
@@ -190,7 +191,10 @@ void ParkingAdapter::HeartBeats(Exchange& exchange, const Call& call, std::strin
   const Registry& registry = Registry::Get();
   auto done = [this, &exchange, account = call.account,
                lots = std::move(beats.lots)](const http::SubmitOutcome& outcome) {
-    if (!outcome.stored) return Finish(exchange, kOtherError, http::kNotStored);
+    if (!outcome.stored) {
+      exchange.storage_failed = true;
+      return Finish(exchange, kOtherError, http::kNotStored);
+    }
     lots_.Learn(account, lots);
     const int64_t now = clock_.NowMs();
     for (const std::string& lot : lots) lots_.Heartbeat(lot, now);
@@ -240,7 +244,10 @@ void ParkingAdapter::Submit(Exchange& exchange, const InterfaceSpec& spec, size_
                             std::vector<std::string> lots) {
   auto done = [this, &exchange, account, data = std::move(reply_data),
                lots = std::move(lots)](const http::SubmitOutcome& outcome) {
-    if (!outcome.stored) return Finish(exchange, kOtherError, http::kNotStored);
+    if (!outcome.stored) {
+      exchange.storage_failed = true;
+      return Finish(exchange, kOtherError, http::kNotStored);
+    }
     lots_.Learn(account, lots);
     const int code = outcome.records > 0 && outcome.duplicates == outcome.records ? kExists : kOk;
     Finish(exchange, code, CodeText(code), data);

@@ -49,6 +49,7 @@ class ParkingAdapter final : public http::PlatformHandler {
   // Lots whose last heartbeat is more than 90 s old by the context's clock
   // (three missed beats); sorted. Lots that never sent one are not listed.
   std::vector<std::string> OfflineLots() const;
+  LotCounts HeartbeatCounts() const;
 
  private:
   // What every enveloped request of an authenticated account carries.

@@ -42,4 +42,12 @@ std::vector<std::string> LotRegistry::Offline(int64_t now_ms) const {
   return offline;
 }
 
+LotCounts LotRegistry::Counts(int64_t now_ms) const {
+  std::shared_lock lock(mutex_);
+  LotCounts counts;
+  for (const auto& [lot, last_ms] : last_heartbeat_ms_)
+    ++(now_ms - last_ms > kOfflineAfterMs ? counts.offline : counts.online);
+  return counts;
+}
+
 }  // namespace civicflow::ingest::parking

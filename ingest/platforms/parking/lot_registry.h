@@ -22,6 +22,11 @@
 
 namespace civicflow::ingest::parking {
 
+// Lots with a heartbeat session: online, or offline after three missed beats.
+struct LotCounts {
+  size_t online = 0, offline = 0;
+};
+
 class LotRegistry {
  public:
   static constexpr int64_t kHeartbeatIntervalMs = 30'000;
@@ -36,6 +41,7 @@ class LotRegistry {
   void Heartbeat(std::string_view lot, int64_t now_ms);
   // Lots whose last heartbeat is more than kOfflineAfterMs before `now_ms`; sorted.
   std::vector<std::string> Offline(int64_t now_ms) const;
+  LotCounts Counts(int64_t now_ms) const;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -214,7 +214,10 @@ void TicketingAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec) {
   auto error = context_.submitter.Submit(
       Registry::Get().IdOf(spec), exchange.body, exchange.received_ms,
       [&exchange](const SubmitOutcome& outcome) {
-        if (!outcome.stored) return Send(exchange, kSystemError, kNotStored, "null");
+        if (!outcome.stored) {
+          exchange.storage_failed = true;
+          return Send(exchange, kSystemError, kNotStored, "null");
+        }
         const bool duplicate = outcome.records > 0 && outcome.duplicates == outcome.records;
         Send(exchange, kOk, duplicate ? "duplicate: every record was received before" : "success", "true");
       });

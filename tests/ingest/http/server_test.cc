@@ -105,7 +105,7 @@ class ServerTest : public ::testing::Test {
  protected:
   void StartServer(ServerOptions options = {}) {
     options.port = 0;
-    auto server = HttpServer::Start(options, {{"/echo/", &handler_}}, clock_);
+    auto server = HttpServer::Start(options, {{"/echo/", &handler_, "echo"}}, clock_);
     ASSERT_TRUE(server.ok()) << server.status().message();
     server_ = std::move(*server);
     ran_ = std::async(std::launch::async, [this] { server_->Run(); });
