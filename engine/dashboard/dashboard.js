@@ -33,7 +33,7 @@
       'title.parkingLots': '停车场对账准确率最低的 {n} 个',
       'title.parkingDay': '停车对账每日趋势',
       'title.tickets': '票务销售与检票',
-      'title.ingest': '接入异常（按平台/接口/代码）',
+      'title.ingest': '接入异常最多的 {n} 项（平台/接口/代码）',
       'title.offline': '离线停车场与设备',
       'axis.hour': '小时',
       'axis.date': '日期',
@@ -97,7 +97,7 @@
       'title.parkingLots': '{n} parking lots with the worst reconciliation accuracy',
       'title.parkingDay': 'Parking reconciliation per day',
       'title.tickets': 'Ticket sales and attendance',
-      'title.ingest': 'Ingest problems (by platform/interface/code)',
+      'title.ingest': 'Top {n} ingest problems (platform/interface/code)',
       'title.offline': 'Offline parking lots and devices',
       'axis.hour': 'Hour',
       'axis.date': 'Date',
@@ -144,8 +144,11 @@
   const REFRESH_MS = 30000;
   const TOP_VENUES = 10;
   const WORST_LOTS = 15;
+  const TOP_REASONS = 15;
   const KINDS = ['electricity', 'water', 'gas'];
   const PROBLEM_OUTCOMES = ['rejected', 'error', 'duplicate'];
+  // Ingest is the five platforms' uploads; the counters also hold /query/, /dashboard/, /metrics.
+  const PLATFORMS = ['fitness', 'parking', 'community', 'ticketing', 'orienteering'];
 
   let language = localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh';
 
@@ -210,6 +213,8 @@
     return Object.assign({ type: 'value', name: t(nameKey) }, extra);
   }
   const chartTitle = (text) => ({ text, left: 'center', textStyle: { fontSize: 15 } });
+  // Lot codes are 32 hex digits: cut, the tooltip has them whole.
+  const longLabel = { width: 170, overflow: 'truncate' };
   const percentAxisLabel = { formatter: (value) => `${Math.round(value * 100)}%` };
   const districtLabel = (code) => code || t('district.unknown');
 
@@ -249,9 +254,8 @@
         return {
           title: chartTitle(t('title.energyVenue', { n: TOP_VENUES })),
           tooltip: { trigger: 'axis' },
-          grid: { left: 110 },
           xAxis: valueAxis('axis.consumption'),
-          yAxis: categoryAxis('axis.venue', top.map((r) => r.venue_id), { inverse: true }),
+          yAxis: categoryAxis('axis.venue', top.map((r) => r.venue_id), { inverse: true, nameLocation: 'start', axisLabel: longLabel }),
           series: [{ name: t(`kind.${kind}`), type: 'bar', data: top.map((r) => r.consumption) }],
         };
       },
@@ -285,10 +289,10 @@
           title: chartTitle(t('title.parkingLots', { n: WORST_LOTS })),
           tooltip: { trigger: 'axis' },
           legend: { top: 30 },
-          grid: { top: 80, left: 120 },
+          grid: { top: 100 },
           xAxis: [valueAxis('axis.accuracy', { max: 1, min: (extent) => Math.max(0, Math.floor(extent.min * 10) / 10),
                                                    axisLabel: percentAxisLabel }), valueAxis('axis.count')],
-          yAxis: categoryAxis('axis.lot', worst.map((r) => r.park_code), { inverse: true }),
+          yAxis: categoryAxis('axis.lot', worst.map((r) => r.park_code), { inverse: true, nameLocation: 'start', axisLabel: longLabel }),
           series: [
             { name: t('series.accuracy'), type: 'bar', xAxisIndex: 0, data: worst.map((r) => r.accuracy) },
             { name: t('series.missingEnter'), type: 'scatter', xAxisIndex: 1, data: worst.map((r) => r.missing_enter) },
@@ -342,19 +346,23 @@
       chart: 'ingest',
       queries: () => [queryUrl('ingest', {})],
       option: ([rows]) => {
-        const problems = rows.filter((r) => r.outcome !== 'ok');
-        const reasons = [...new Set(problems.map((r) => `${r.platform}/${r.interface}/${r.code}`))];
+        const problems = rows.filter((r) => PLATFORMS.includes(r.platform) && r.outcome !== 'ok');
+        const reasonOf = (r) => `${r.platform}/${r.interface}/${r.code}`;
+        const totals = new Map();
+        for (const r of problems) totals.set(reasonOf(r), (totals.get(reasonOf(r)) || 0) + r.requests);
+        const reasons = [...totals.keys()]
+          .sort((a, b) => totals.get(b) - totals.get(a) || (a < b ? -1 : 1))
+          .slice(0, TOP_REASONS);
         const outcomes = PROBLEM_OUTCOMES.filter((outcome) => problems.some((r) => r.outcome === outcome));
-        const sum = (reason, outcome) =>
-          problems.filter((r) => `${r.platform}/${r.interface}/${r.code}` === reason && r.outcome === outcome)
-                  .reduce((total, r) => total + r.requests, 0);
+        const sum = (reason, outcome) => problems.filter((r) => reasonOf(r) === reason && r.outcome === outcome)
+                                                 .reduce((total, r) => total + r.requests, 0);
         return {
-          title: chartTitle(t('title.ingest')),
+          title: chartTitle(t('title.ingest', { n: TOP_REASONS })),
           tooltip: { trigger: 'axis' },
           legend: { top: 30 },
-          grid: { top: 80, left: 200 },
+          grid: { top: 80 },
           xAxis: valueAxis('axis.requests'),
-          yAxis: categoryAxis('axis.reason', reasons, { inverse: true }),
+          yAxis: categoryAxis('axis.reason', reasons, { inverse: true, nameLocation: 'start', axisLabel: longLabel }),
           series: outcomes.map((outcome) => ({ name: t(`outcome.${outcome}`), type: 'bar', stack: 'outcome',
                                                data: reasons.map((reason) => sum(reason, outcome)) })),
         };
@@ -382,6 +390,7 @@
     const rows = lastRows.get(panel.chart);
     if (!rows) return;
     const option = panel.option(rows);
+    option.grid = Object.assign({ left: 50, right: 60, bottom: 40 }, option.grid);
     const empty = option.series.every((series) => series.data.length === 0);
     option.graphic = empty ? [{ type: 'text', left: 'center', top: 'middle', style: { text: t('data.none'), fontSize: 16 } }] : [];
     charts.get(panel.chart).setOption(option, { notMerge: true });
