@@ -35,8 +35,8 @@ struct ValidationError {
   Rule rule;
   std::string interface;  // "parking/enterRecord"
   uint32_t record_index = 0;
-  std::string field;   // path within the record: "enterTime", "ticketList[2].ticketId"
-  std::string detail;  // the offending value or a short explanation
+  std::string field;            // path within the record: "enterTime", "ticketList[2].ticketId"
+  std::string detail;           // the offending value or a short explanation
   uint32_t upload_records = 1;  // records of the upload, all rejected with it (ParseBodyText sets it)
   // "parking/enterRecord[3].enterTime: bad_time (\"2026-02-30 10:00:00\")"
   std::string Message() const;
