@@ -38,6 +38,12 @@ bool IsPlainDate(std::string_view date) {
          std::all_of(date.begin(), date.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
 
+Status Failure(const std::exception& e) {
+  std::string message = std::string("PostgreSQL: ") + e.what();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return Status::Error(message);
+}
+
 }  // namespace
 
 PgSource::PgSource(std::string url, size_t max_idle_connections)
@@ -82,26 +88,31 @@ Result<std::vector<TextRow>> PgSource::Rows(operators::Table table, std::span<co
       idle_.pop_back();
     }
   }
-  std::vector<TextRow> rows;
-  try {
-    if (!connection) connection = std::make_unique<Connection>(url_);
-    pqxx::read_transaction tx(connection->connection);
-    const pqxx::result result = tx.exec(*sql);
-    rows.reserve(result.size());
-    for (const auto& r : result) {
-      TextRow& row = rows.emplace_back();
-      row.reserve(columns.size());
-      for (const auto& field : r) row.emplace_back(field.c_str(), field.size());
+  // A kept connection may have been closed by a server restart since: one
+  // more try on a fresh connection.
+  for (bool kept = connection != nullptr;; kept = false) {
+    try {
+      if (!connection) connection = std::make_unique<Connection>(url_);
+      std::vector<TextRow> rows;
+      pqxx::read_transaction tx(connection->connection);
+      const pqxx::result result = tx.exec(*sql);
+      rows.reserve(result.size());
+      for (const auto& r : result) {
+        TextRow& row = rows.emplace_back();
+        row.reserve(columns.size());
+        for (const auto& field : r) row.emplace_back(field.c_str(), field.size());
+      }
+      tx.commit();
+      std::lock_guard lock(mu_);
+      if (idle_.size() < max_idle_connections_) idle_.push_back(std::move(connection));
+      return rows;
+    } catch (const pqxx::broken_connection& e) {
+      connection.reset();
+      if (!kept) return Failure(e);
+    } catch (const std::exception& e) {
+      return Failure(e);
     }
-    tx.commit();
-  } catch (const std::exception& e) {
-    std::string message = std::string("PostgreSQL: ") + e.what();
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    return Status::Error(message);
   }
-  std::lock_guard lock(mu_);
-  if (idle_.size() < max_idle_connections_) idle_.push_back(std::move(connection));
-  return rows;
 }
 
 Result<std::vector<TextRow>> PgSource::RawRows(std::string_view, std::span<const std::string_view>) {

@@ -42,61 +42,65 @@ Result<std::vector<TextRow>> SegmentSource::TableRows(const std::string& table,
   ForgetAllBut(table, live);
 
   std::vector<TextRow> rows;
-  std::vector<size_t> picked(columns.size());
   for (const storage::SegmentFile& file : listing->live) {
     if (!dates.Contains(file.date)) continue;
-    auto loaded = Load(table, file.path);
+    auto loaded = Load(table, file.path, columns);
     if (!loaded.ok()) {
       // Compaction may have deleted a file since the listing: its rows are in the compact file.
       if (attempts > 1 && !std::filesystem::exists(file.path))
         return TableRows(table, columns, dates, strict, attempts - 1);
       return loaded.status();
     }
-    const FileRows& contents = **loaded;
-    bool complete = true;
-    for (size_t c = 0; c < columns.size(); ++c) {
-      const auto at = std::find(contents.columns.begin(), contents.columns.end(), columns[c]);
-      complete = complete && at != contents.columns.end();
-      picked[c] = static_cast<size_t>(at - contents.columns.begin());
-    }
-    if (!complete) {
+    if (!(*loaded)->complete) {
       if (strict) return Status::Error(file.path.string() + ": not the columns of table " + table);
       continue;
     }
-    for (const TextRow& full : contents.rows) {
-      TextRow& row = rows.emplace_back();
-      row.reserve(columns.size());
-      for (size_t c : picked) row.push_back(c < full.size() ? full[c] : std::string());
-    }
+    rows.insert(rows.end(), (*loaded)->rows.begin(), (*loaded)->rows.end());
   }
   return rows;
 }
 
-Result<std::shared_ptr<const SegmentSource::FileRows>> SegmentSource::Load(
-    const std::string& table, const std::filesystem::path& path) {
+Result<std::shared_ptr<const SegmentSource::Projection>> SegmentSource::Load(
+    const std::string& table, const std::filesystem::path& path, std::span<const std::string_view> columns) {
   std::error_code error;
   const uintmax_t size = std::filesystem::file_size(path, error);
   const auto mtime = std::filesystem::last_write_time(path, error);
   if (error) return Status::Error(path.string() + ": " + error.message());
+  std::string key;
+  for (std::string_view column : columns) (key += key.empty() ? "" : ",") += column;
   {
     std::lock_guard lock(mu_);
     auto& files = cache_[table];
-    if (auto at = files.find(path);
-        at != files.end() && at->second->size == size && at->second->mtime == mtime)
-      return at->second;
+    if (auto at = files.find(path); at != files.end() && at->second.size == size && at->second.mtime == mtime)
+      if (auto projection = at->second.by_columns.find(key); projection != at->second.by_columns.end())
+        return projection->second;
   }
   auto reader = storage::parquet::ParquetReader::Open(path);
   if (!reader.ok()) return reader.status();
-  auto text = (*reader)->ReadTextRows();
-  if (!text.ok()) return text.status();
-  auto contents = std::make_shared<FileRows>();
-  contents->size = size;
-  contents->mtime = mtime;
-  for (const auto& column : (*reader)->columns()) contents->columns.push_back(column.name);
-  contents->rows = std::move(*text);
+  auto projection = std::make_shared<Projection>();
+  std::vector<size_t> picked;
+  const auto& specs = (*reader)->columns();
+  for (std::string_view column : columns) {
+    const auto at =
+        std::find_if(specs.begin(), specs.end(), [&](const auto& spec) { return spec.name == column; });
+    if (at != specs.end()) picked.push_back(static_cast<size_t>(at - specs.begin()));
+  }
+  projection->complete = picked.size() == columns.size();
+  if (projection->complete) {
+    auto text = (*reader)->ReadTextRows();
+    if (!text.ok()) return text.status();
+    projection->rows.reserve(text->size());
+    for (TextRow& full : *text) {
+      TextRow& row = projection->rows.emplace_back();
+      row.reserve(picked.size());
+      for (size_t c : picked) row.push_back(std::move(full[c]));
+    }
+  }
   std::lock_guard lock(mu_);
-  cache_[table][path] = contents;
-  return std::shared_ptr<const FileRows>(std::move(contents));
+  CachedFile& cached = cache_[table][path];
+  if (cached.size != size || cached.mtime != mtime) cached = CachedFile{size, mtime, {}};
+  cached.by_columns[key] = projection;
+  return std::shared_ptr<const Projection>(std::move(projection));
 }
 
 void SegmentSource::ForgetAllBut(const std::string& table, const std::set<std::filesystem::path>& live) {

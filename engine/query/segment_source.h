@@ -1,11 +1,12 @@
 #pragma once
 // SegmentSource: tables read from a data dir's live segment files
 // (storage/segments/segment_layout.h) with our Parquet reader. Published
-// files never change, so each file's rows are read once and cached by path
-// (with its size and mtime, in case a path is ever reused); entries of files
-// that are no longer live (compaction merged or retention deleted them) are
-// dropped whenever their table is listed again. Partitions outside the
-// asked dates are not opened.
+// files never change, so each file is read once per set of columns asked
+// (queries ask few: one per endpoint and table) and only those cells are
+// kept, cached by path (with its size and mtime, in case a path is ever
+// reused); entries of files that are no longer live (compaction merged or
+// retention deleted them) are dropped whenever their table is listed again.
+// Partitions outside the asked dates are not opened.
 // Thread-safe: the cache is guarded by a mutex; files are read outside it.
 #include <filesystem>
 #include <map>
@@ -32,24 +33,28 @@ class SegmentSource final : public TableSource {
   size_t cached_files() const;
 
  private:
-  struct FileRows {
+  // A file's cells of some columns; `complete` is false when it lacks one.
+  struct Projection {
+    bool complete = false;
+    std::vector<TextRow> rows;
+  };
+  struct CachedFile {
     uintmax_t size = 0;
     std::filesystem::file_time_type mtime;
-    std::vector<std::string> columns;
-    std::vector<TextRow> rows;
+    std::map<std::string, std::shared_ptr<const Projection>> by_columns;  // key: names joined by ','
   };
   // A file missing one of `columns` is an error naming it when `strict`,
   // else it contributes no rows. A listed file deleted before it was read
   // (compaction) makes it list again, `attempts` times at most.
   Result<std::vector<TextRow>> TableRows(const std::string& table, std::span<const std::string_view> columns,
                                          const DateRange& dates, bool strict, int attempts = 3);
-  Result<std::shared_ptr<const FileRows>> Load(const std::string& table, const std::filesystem::path& path);
+  Result<std::shared_ptr<const Projection>> Load(const std::string& table, const std::filesystem::path& path,
+                                                 std::span<const std::string_view> columns);
   void ForgetAllBut(const std::string& table, const std::set<std::filesystem::path>& live);
 
   const std::filesystem::path data_dir_;
   mutable std::mutex mu_;
-  // table → path → rows
-  std::map<std::string, std::map<std::filesystem::path, std::shared_ptr<const FileRows>>> cache_;
+  std::map<std::string, std::map<std::filesystem::path, CachedFile>> cache_;  // table → path → file
 };
 
 }  // namespace civicflow::query

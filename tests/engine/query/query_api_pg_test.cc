@@ -1,6 +1,7 @@
 // The query API with `--pg` (the `postgres` fixture): a database filled by
 // `replay --pg` answers every query of the contract with the same data as
-// the segments of the same replay.
+// the segments of the same replay, and PostgreSQL going away and coming
+// back costs only the queries asked meanwhile (500).
 #include <gtest/gtest.h>
 
 #include "tests/engine/query/query_api_support.h"
@@ -30,6 +31,11 @@ TEST_F(QueryApiTest, PostgreSqlAnswersAsTheSegmentsDo) {
     QueryClient client(serve.port());
     for (const std::string& target : Targets(lot, date)) from_pg[target] = client.Data(target, "postgresql");
     client.ExpectError("/query/v1/tickets?by=day&from=2026-03-02&to=2026-03-01", 400, "from", "is after to");
+    // PostgreSQL away: 500 and what failed; back: the kept connections are replaced.
+    ASSERT_EQ(PgCluster("stop"), 0);
+    client.ExpectError("/query/v1/flow?by=day", 500, "", "PostgreSQL");
+    ASSERT_EQ(PgCluster("start"), 0);
+    EXPECT_EQ(client.Data("/query/v1/flow?by=day", "postgresql"), from_pg["/query/v1/flow?by=day"]);
     EXPECT_EQ(serve.Stop(), 0);
   }
   ServeProcess serve(dir_ / "data-pg", demo_->accounts_file);
