@@ -108,23 +108,17 @@ int RunServe(const ServeOptions& options) {
   SegmentMaintenance maintenance(maintenance_options);
 
   // The query API reads PostgreSQL with --pg, else the segments; sites' districts come from the raw
-  // record tables, which only the segments hold. Its `ingest` rows are the request counters of /metrics.
+  // record tables, which only the segments hold.
   query::SegmentSource segments(options.data_dir);
   std::unique_ptr<query::PgSource> pg_tables;
   if (!options.pg_url.empty()) pg_tables = std::make_unique<query::PgSource>(options.pg_url);
   query::SiteDirectory sites(segments, clock);
   query::QueryHandler queries(pg_tables ? static_cast<query::TableSource&>(*pg_tables) : segments, sites,
-                              [&metrics] {
-                                std::vector<query::IngestCount> counts;
-                                for (RequestCount& c : metrics.RequestCounts())
-                                  counts.push_back({std::move(c.platform), std::move(c.interface),
-                                                    std::move(c.code), std::move(c.outcome), c.requests});
-                                return counts;
-                              });
+                              [&metrics] { return metrics.RequestCounts(); });
   std::vector<ingest::http::Route> routes = adapters.routes();
+  routes.push_back({std::string(query::kQueryPrefix), &queries, "query"});
   MetricsHandler metrics_handler(metrics);
   routes.push_back({"/metrics", &metrics_handler, "metrics"});
-  routes.push_back({std::string(query::kQueryPrefix), &queries, "query"});
   dashboard::DashboardHandler dashboard;
   routes.push_back({std::string(dashboard::DashboardHandler::kPrefix), &dashboard, "dashboard"});
   ingest::http::ServerOptions server_options = options.server;

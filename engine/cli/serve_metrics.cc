@@ -64,7 +64,7 @@ double Seconds(std::chrono::nanoseconds elapsed) { return std::chrono::duration<
 
 // One series of civicflow_http_requests_total with its latency histogram.
 struct ServeMetrics::RequestSeries {
-  RequestCount labels;
+  query::IngestCount labels;
   metrics::Counter* requests;
   metrics::Histogram* seconds;
 };
@@ -155,14 +155,14 @@ ServeMetrics::RequestSeries& ServeMetrics::SeriesOf(std::string_view platform, s
   return *request_series_.back();
 }
 
-std::vector<RequestCount> ServeMetrics::RequestCounts() const {
-  std::vector<RequestCount> counts;
+std::vector<query::IngestCount> ServeMetrics::RequestCounts() const {
+  std::vector<query::IngestCount> counts;
   std::lock_guard lock(series_mu_);
   for (const auto& series : request_series_) {
     counts.push_back(series->labels);
     counts.back().requests = series->requests->Value();
   }
-  std::sort(counts.begin(), counts.end(), [](const RequestCount& a, const RequestCount& b) {
+  std::sort(counts.begin(), counts.end(), [](const query::IngestCount& a, const query::IngestCount& b) {
     return std::tie(b.requests, a.platform, a.interface, a.code) <
            std::tie(a.requests, b.platform, b.interface, b.code);
   });

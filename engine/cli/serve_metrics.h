@@ -19,6 +19,7 @@
 #include "engine/base/clock.h"
 #include "engine/engine.h"
 #include "engine/metrics/metrics.h"
+#include "engine/query/queries.h"
 #include "ingest/http/platform_handler.h"
 #include "ingest/http/record_submitter.h"
 #include "ingest/http/server.h"
@@ -30,12 +31,6 @@ class AnalyticsRuntime;
 class DurableIngest;
 class PgExport;
 class PlatformAdapters;
-
-// The requests answered with one (route, interface, code), for the query API's `ingest`.
-struct RequestCount {
-  std::string platform, interface, code, outcome;
-  uint64_t requests = 0;
-};
 
 class ServeMetrics final : public ingest::http::RequestObserver, public ShardObserver {
  public:
@@ -64,7 +59,7 @@ class ServeMetrics final : public ingest::http::RequestObserver, public ShardObs
   };
   void Watch(const Parts& parts);
 
-  std::vector<RequestCount> RequestCounts() const;
+  std::vector<query::IngestCount> RequestCounts() const;
   std::string Render() const { return registry_.Render(); }
 
  private:

@@ -27,7 +27,7 @@ struct WalOptions {
   uint64_t file_bytes = 64ull << 20;  // rotation size
   // Runs on the commit thread after each successful fdatasync with its
   // duration (metrics); must not block.
-  std::function<void(std::chrono::nanoseconds)> on_sync;
+  std::function<void(std::chrono::nanoseconds)> on_sync = nullptr;
 };
 
 struct WalStats {
