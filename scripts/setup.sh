@@ -19,6 +19,7 @@ packages=(
   prometheus                     # promtool and the Prometheus server the metrics tests scrape /metrics with
   curl jq                        # the Prometheus test's HTTP client and JSON reader (its HTTP API)
   chromium                       # headless browser the dashboard test drives (npm playwright-core)
+  fonts-wqy-microhei             # a CJK font, so the dashboard's Chinese renders in its screenshots
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -13,6 +13,7 @@
 #include "engine/cli/platform_routes.h"
 #include "engine/cli/segment_maintenance.h"
 #include "engine/cli/serve_metrics.h"
+#include "engine/dashboard/dashboard_handler.h"
 #include "engine/query/pg_source.h"
 #include "engine/query/query_handler.h"
 #include "engine/query/segment_source.h"
@@ -118,6 +119,8 @@ int RunServe(const ServeOptions& options) {
   routes.push_back({std::string(query::kQueryPrefix), &queries, "query"});
   MetricsHandler metrics_handler(metrics);
   routes.push_back({"/metrics", &metrics_handler, "metrics"});
+  dashboard::DashboardHandler dashboard;
+  routes.push_back({std::string(dashboard::DashboardHandler::kPrefix), &dashboard, "dashboard"});
   ingest::http::ServerOptions server_options = options.server;
   server_options.observer = &metrics;
   auto server = ingest::http::HttpServer::Start(server_options, std::move(routes), clock);

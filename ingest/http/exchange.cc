@@ -58,6 +58,7 @@ void Exchange::ClearRequest() {
   status = 200;
   content_type = "application/json;charset=UTF-8";
   reply.clear();
+  reply_headers.clear();
   interface_id = -1;
   reply_code.clear();
   storage_failed = false;

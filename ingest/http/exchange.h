@@ -42,6 +42,9 @@ class Exchange {
   unsigned status = 200;
   std::string_view content_type = "application/json;charset=UTF-8";
   std::string reply;
+  // Further reply headers (Cache-Control, ETag, Allow…). The views must stay
+  // valid until Finish(): point them at strings the handler owns.
+  std::vector<std::pair<std::string_view, std::string_view>> reply_headers;
   // For metrics and logs: the interface the request addressed (-1 none) and
   // the platform's own reply code ("0", "1200", "40001"…).
   int interface_id = -1;

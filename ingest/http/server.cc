@@ -223,6 +223,9 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     response_.result(status);
     response_.set(bhttp::field::content_type, beast::string_view(content_type.data(), content_type.size()));
     response_.set(bhttp::field::server, "civicflow");
+    for (const auto& [name, value] : reply_headers)
+      response_.set(beast::string_view(name.data(), name.size()),
+                    beast::string_view(value.data(), value.size()));
     response_.body() = std::move(reply);
     response_.keep_alive(keep_alive_ && !server_.stopping);
     response_.prepare_payload();
