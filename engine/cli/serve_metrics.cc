@@ -40,7 +40,7 @@ std::string_view ReplyOutcome(std::string_view platform, std::string_view code, 
   if (exchange.storage_failed || exchange.status >= 500) return "error";
   for (const Codes& c : kCodes)
     if (c.platform == platform) return code == c.ok ? "ok" : code == c.duplicate ? "duplicate" : "rejected";
-  return exchange.status >= 200 && exchange.status < 300 ? "ok" : "rejected";
+  return exchange.status < 400 ? "ok" : "rejected";  // 304 Not Modified answered the request
 }
 
 uint64_t NextInstance() {
@@ -159,6 +159,8 @@ std::vector<query::IngestCount> ServeMetrics::RequestCounts() const {
   std::vector<query::IngestCount> counts;
   std::lock_guard lock(series_mu_);
   for (const auto& series : request_series_) {
+    const std::string& platform = series->labels.platform;
+    if (platform == "query" || platform == "dashboard" || platform == "metrics") continue;  // not ingest
     counts.push_back(series->labels);
     counts.back().requests = series->requests->Value();
   }

@@ -59,6 +59,8 @@ class ServeMetrics final : public ingest::http::RequestObserver, public ShardObs
   };
   void Watch(const Parts& parts);
 
+  // The requests of the platforms' paths (and of paths nobody answers) by
+  // platform, interface, code and outcome: the query API's `ingest`.
   std::vector<query::IngestCount> RequestCounts() const;
   std::string Render() const { return registry_.Render(); }
 
