@@ -1,6 +1,7 @@
 // The dashboard in a real browser against the real server: starts `civicflow
-// serve`, uploads a generated archive of all five platforms (with faults)
-// through `civicflow-loadgen run`, opens /dashboard/ in Debian's headless
+// serve` over a data dir a replay of a generated archive of all five
+// platforms wrote, uploads a later archive (with faults) through
+// `civicflow-loadgen run`, opens /dashboard/ in Debian's headless
 // Chromium (npm playwright-core) and holds every chart's series against what
 // this script fetches from the query API itself for the same URLs, mapped
 // independently of the page. Also: no console errors and no failed requests,
@@ -212,17 +213,19 @@ async function main() {
                             '--days', '2', '--lots', '10', '--venues', '10', '--communities', '5', '--sessions', '5',
                             '--invalid-rate', '0.03', '--duplicate-rate', '0.03']);
   run('civicflow-datagen', ['--out', later, '--records', '300', '--seed', '12', '--start', '2026-11-19', '--days', '1',
-                            '--lots', '4', '--venues', '3', '--communities', '2', '--sessions', '2']);
+                            '--lots', '4', '--venues', '3', '--communities', '2', '--sessions', '2',
+                            '--invalid-rate', '0.05', '--duplicate-rate', '0.05']);
   run('civicflow-loadgen', ['make-accounts', path.join(work, 'accounts'), '--per-platform', '1']);
   const accounts = path.join(work, 'accounts', 'accounts.json');
   assert.ok(fs.existsSync(accounts), `no ${accounts}`);
+  // The first archive is replayed into the data dir; the server then serves it and takes the later one over HTTP.
+  log(run('civicflow', ['replay', '--data-dir', path.join(work, 'data'), '--lateness', '60', archive])
+        .trim().split('\n').slice(-2).join(' | '));
   const port = await startServer(accounts);
   const base = `http://127.0.0.1:${port}`;
-  for (const file of [archive, later]) {
-    log(`civicflow serve listens on ${base}; uploading ${file}`);
-    log(run('civicflow-loadgen', ['run', '--url', base, '--accounts', accounts, '--connections', '4', file])
-          .trim().split('\n').slice(-3).join(' | '));
-  }
+  log(`civicflow serve listens on ${base}; uploading ${later}`);
+  log(run('civicflow-loadgen', ['run', '--url', base, '--accounts', accounts, '--connections', '4', later])
+        .trim().split('\n').slice(-3).join(' | '));
   await waitForSettledApi(base);
   await checkStaticFiles(base);
 
