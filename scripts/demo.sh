@@ -31,3 +31,30 @@ if [ -n "$first" ]; then
 fi
 echo
 echo "dead letters: $(wc -l < "$data_dir/dead-letter.ndjson") lines in $data_dir/dead-letter.ndjson"
+
+# The same tables through civicflow serve: its query API and /metrics (the dashboard reads the former).
+build/tools/loadgen/civicflow-loadgen make-accounts "$data_dir/accounts" >/dev/null
+build/civicflow serve --listen 127.0.0.1:0 --data-dir "$data_dir" --accounts "$data_dir/accounts/accounts.json" \
+  > "$data_dir/serve.log" 2>&1 &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$data_dir/serve.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+echo
+echo "GET /query/v1/flow?by=district (the first rows):"
+curl -s "http://127.0.0.1:$port/query/v1/flow?by=district" | cut -c 1-300
+echo
+echo "GET /query/v1/parking?by=lot (the worst lot):"
+curl -s "http://127.0.0.1:$port/query/v1/parking?by=lot" | cut -c 1-300
+echo
+echo "GET /metrics (segments and build):"
+curl -s "http://127.0.0.1:$port/metrics" | grep -E '^civicflow_(segment|build)'
+kill -TERM "$serve_pid" && wait "$serve_pid"
+trap - EXIT
+echo
+echo "dashboard: build/civicflow serve --listen 127.0.0.1:8080 --data-dir $data_dir" \
+  "--accounts $data_dir/accounts/accounts.json, then open http://127.0.0.1:8080/dashboard/"

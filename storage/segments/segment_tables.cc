@@ -145,7 +145,7 @@ Result<std::unique_ptr<SegmentTables>> SegmentTables::Open(const std::filesystem
 }
 
 SegmentTables::SegmentTables(std::filesystem::path data_dir, uint64_t epoch)
-    : data_dir_(std::move(data_dir)), epoch_(epoch) {}
+    : data_dir_(std::move(data_dir)), epoch_(epoch), published_epoch_(epoch - 1) {}
 
 SegmentTables::~SegmentTables() = default;
 

@@ -55,8 +55,8 @@ class SegmentTables {
   Result<uint64_t> Publish();
   uint64_t epoch() const { return epoch_; }  // the one being written
   uint64_t rows() const;                     // text rows, published and pending
-  // For metrics, from any thread: bytes of the files published so far, and
-  // the last epoch published (0 before the first).
+  // For metrics, from any thread: bytes of the files published since Open(),
+  // and the last epoch published (the final epoch Open() continued after).
   uint64_t published_bytes() const { return published_bytes_.load(std::memory_order_relaxed); }
   uint64_t published_epoch() const { return published_epoch_.load(std::memory_order_relaxed); }
 
