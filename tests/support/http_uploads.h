@@ -3,6 +3,7 @@
 // with demo accounts, sending one upload as its platform's client does, and
 // holding a served data dir's tables against a replay's.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -20,6 +21,30 @@
 #include "tools/loadgen/request_plan.h"
 
 namespace civicflow::testing {
+
+// A fresh, empty directory under the system's temp dir, named for the test and the process.
+inline std::filesystem::path FreshTestDir(std::string_view name) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("civicflow-" + std::string(name) + "-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// A generated archive at dir/archive.ndjson of `records` records, with the
+// faults every platform sees: 2 % duplicates, 1 % corrections, late and invalid records.
+inline datagen::GeneratorOptions FaultyArchive(const std::filesystem::path& dir, uint64_t records,
+                                               uint64_t seed) {
+  datagen::GeneratorOptions generate;
+  generate.out_path = (dir / "archive.ndjson").string();
+  generate.records = records;
+  generate.seed = seed;
+  generate.duplicate_rate = 0.02;
+  generate.correction_rate = 0.01;
+  generate.late_rate = 0.01;
+  generate.invalid_rate = 0.01;
+  return generate;
+}
 
 struct DemoUploads {
   std::string accounts_file;  // one account per platform

@@ -36,18 +36,9 @@ using namespace std::chrono_literals;
 bool Crashable(ingest::Platform p) { return p != ingest::Platform::kOrienteering; }
 
 TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
-  const fs::path dir = fs::temp_directory_path() / ("civicflow-crash-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = testing::FreshTestDir("crash");
 
-  datagen::GeneratorOptions generate;
-  generate.out_path = (dir / "generated.ndjson").string();
-  generate.records = 20'000;
-  generate.seed = 11;
-  generate.duplicate_rate = 0.02;
-  generate.correction_rate = 0.01;
-  generate.late_rate = 0.01;
-  generate.invalid_rate = 0.01;
+  const datagen::GeneratorOptions generate = testing::FaultyArchive(dir, 20'000, 11);
   testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
   std::vector<loadgen::ArchiveUpload> uploads;
   const fs::path archive = dir / "archive.ndjson";

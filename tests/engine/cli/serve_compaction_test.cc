@@ -34,23 +34,14 @@ size_t CompactFiles(const fs::path& data_dir) {
 }
 
 TEST(ServeCompactionTest, CompactsWhilePublishingAndKeepsEveryRow) {
-  const fs::path dir = fs::temp_directory_path() / ("civicflow-serve-compact-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = testing::FreshTestDir("serve-compact");
 
-  datagen::GeneratorOptions generate;
-  generate.out_path = (dir / "archive.ndjson").string();
-  generate.records = 2'500;
-  generate.seed = 17;
+  datagen::GeneratorOptions generate = testing::FaultyArchive(dir, 2'500, 17);
   generate.days = 1;  // fewer sites and days: fewer heartbeat uploads per record
   generate.lots = 10;
   generate.venues = 8;
   generate.communities = 4;
   generate.sessions = 3;
-  generate.duplicate_rate = 0.02;
-  generate.correction_rate = 0.01;
-  generate.late_rate = 0.01;
-  generate.invalid_rate = 0.01;
   const testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
   ASSERT_GT(demo.uploads.size(), 300u);
 

@@ -47,22 +47,15 @@ std::string Records(std::string_view platform, std::string_view interface, std::
 }
 
 TEST(ServeMetricsTest, CountsEqualAReplayAndEveryRequestIsCountedOnce) {
-  const fs::path dir = fs::temp_directory_path() / ("civicflow-serve-metrics-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  datagen::GeneratorOptions generate;
-  generate.out_path = (dir / "archive.ndjson").string();
-  generate.records = 2'000;
-  generate.seed = 23;
+  const fs::path dir = testing::FreshTestDir("serve-metrics");
+  datagen::GeneratorOptions generate = testing::FaultyArchive(dir, 2'000, 23);
   generate.days = 1;
   generate.lots = 6;
   generate.venues = 6;
   generate.communities = 3;
   generate.sessions = 3;
-  generate.duplicate_rate = 0.03;
-  generate.correction_rate = 0.02;
-  generate.invalid_rate =
-      0;  // an adapter refuses some invalid uploads before validation: replay cannot count those
+  // An adapter refuses some invalid uploads before validation: replay cannot count those.
+  generate.invalid_rate = 0;
   const testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
   ASSERT_GT(demo.uploads.size(), 100u);
 

@@ -56,9 +56,7 @@ void ExpectPgEqualsSegments(const std::string& url, const fs::path& data_dir) {
 TEST(ServePgTest, PostgreSqlFollowsTheSegmentsThroughItsOwnOutage) {
   const std::string url = testing::FreshPgDatabase();
   ASSERT_FALSE(url.empty());
-  const fs::path dir = fs::temp_directory_path() / ("civicflow-serve-pg-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = testing::FreshTestDir("serve-pg");
   datagen::GeneratorOptions generate;
   generate.out_path = (dir / "archive.ndjson").string();
   generate.records = 6'000;

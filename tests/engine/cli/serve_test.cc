@@ -25,18 +25,9 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 TEST(ServeTest, UploadsOverHttpGiveTheTablesOfAReplay) {
-  const fs::path dir = fs::temp_directory_path() / ("civicflow-serve-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = testing::FreshTestDir("serve");
 
-  datagen::GeneratorOptions generate;
-  generate.out_path = (dir / "archive.ndjson").string();
-  generate.records = 20'000;
-  generate.seed = 7;
-  generate.duplicate_rate = 0.02;
-  generate.correction_rate = 0.01;
-  generate.late_rate = 0.01;
-  generate.invalid_rate = 0.01;
+  const datagen::GeneratorOptions generate = testing::FaultyArchive(dir, 20'000, 7);
   const testing::DemoUploads demo = testing::PrepareUploads(dir, generate);
   ASSERT_GT(demo.uploads.size(), 1000u);
 

@@ -124,9 +124,7 @@ inline std::map<std::string, double> Column(simdjson::dom::parser& parser,
 class QueryApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("civicflow-query-api-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::FreshTestDir("query-api");
     datagen::GeneratorOptions generate;
     generate.out_path = (dir_ / "archive.ndjson").string();
     generate.records = 4'000;
