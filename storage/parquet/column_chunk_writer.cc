@@ -145,16 +145,7 @@ void ColumnChunkWriter::Reset() {
   dictionary_pages_ = plain_pages_ = 0;
   pages_.clear();
   pages_uncompressed_ = pages_compressed_ = 0;
-  page_rows_ = 0;
-  page_bits_ = 0;
-  page_plain_bytes_ = 0;
-  defs_.clear();
-  ids_.clear();
-  ints_.clear();
-  doubles_.clear();
-  bools_.clear();
-  bytes_.clear();
-  ends_.clear();
+  ClearPage();
   entries_ = 0;
   id_width_ = 1;
   dict_ints_.clear();
@@ -410,6 +401,10 @@ void ColumnChunkWriter::CutPage() {
   }
   (dictionary ? dictionary_pages_ : plain_pages_)++;
   chunk_values_ += values;
+  ClearPage();
+}
+
+void ColumnChunkWriter::ClearPage() {
   page_rows_ = 0;
   page_bits_ = 0;
   page_plain_bytes_ = 0;

@@ -141,6 +141,7 @@ class ColumnChunkWriter {
   void MaterializeIds();
   // Encodes the buffered rows as one data page into pages_.
   void CutPage();
+  void ClearPage();  // the open page's rows and values, after it was written or dropped
   void MergePageStatistics();
   void MergeDictionaryStatistics();
   void StatisticsOf(ChunkMetadata* meta) const;
