@@ -118,25 +118,15 @@ char* TwoDigits(char* p, int64_t v) {
   return p + 2;
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// "yyyy-MM-dd" of a day number (civil_from_days, Hinnant).
+// "yyyy-MM-dd" of a day number (years 0–9999: what the validator accepts).
 char* FormatDate(char* p, int64_t days) {
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-  p = TwoDigits(p, y / 100 % 100);
-  p = TwoDigits(p, y % 100);
+  const CivilDate date = CivilFromDays(days);
+  p = TwoDigits(p, date.year / 100 % 100);
+  p = TwoDigits(p, date.year % 100);
   *p++ = '-';
-  p = TwoDigits(p, m);
+  p = TwoDigits(p, date.month);
   *p++ = '-';
-  return TwoDigits(p, d);
+  return TwoDigits(p, date.day);
 }
 
 // "HH:mm:ss" of seconds within a day.

@@ -10,6 +10,9 @@
 
 namespace civicflow {
 
+// a / b rounded towards negative infinity.
+constexpr int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
 struct LocalTime {
   int64_t seconds = 0;
 
@@ -31,11 +34,6 @@ struct LocalTime {
   std::string ToString() const;
   // "yyyy-MM-dd".
   std::string DateString() const;
-
- private:
-  static constexpr int64_t FloorDiv(int64_t a, int64_t b) {
-    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-  }
 };
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -46,6 +44,24 @@ constexpr int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+struct CivilDate {
+  int64_t year;
+  unsigned month, day;
+};
+
+// The proleptic Gregorian date of a day number since 1970-01-01 (Hinnant's civil_from_days).
+constexpr CivilDate CivilFromDays(int64_t days) {
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
 // Strict parsers: exact width, digits only, real calendar dates

@@ -17,8 +17,6 @@ namespace {
 constexpr std::string_view kMagic = "PAR1";
 constexpr int64_t kMaxPageBytes = int64_t{1} << 30;  // larger is damage, not data
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 // Decodes `count` PLAIN values of `type` from `in` at `*pos`, appending to `out`.
 bool DecodePlain(ColumnType type, std::string_view in, size_t* pos, size_t count, std::vector<Value>* out) {
   size_t p = *pos;

@@ -8,25 +8,10 @@
 namespace civicflow::datagen {
 namespace {
 
-// Howard Hinnant's civil_from_days.
-void CivilFromDays(int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(static_cast<int64_t>(yoe) + era * 400 + (m <= 2));
-}
-
 void Two(std::string& out, int v) {
   out.push_back(static_cast<char>('0' + v / 10));
   out.push_back(static_cast<char>('0' + v % 10));
 }
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
 
@@ -56,14 +41,14 @@ void AppendFixed(std::string& out, int64_t scaled, int decimals) {
 }
 
 void AppendDate(std::string& out, int64_t local_seconds) {
-  int y, m, d;
-  CivilFromDays(FloorDiv(local_seconds, LocalTime::kDay), y, m, d);
+  const CivilDate date = CivilFromDays(FloorDiv(local_seconds, LocalTime::kDay));
+  const int y = static_cast<int>(date.year);
   Two(out, y / 100);
   Two(out, y % 100);
   out.push_back('-');
-  Two(out, m);
+  Two(out, static_cast<int>(date.month));
   out.push_back('-');
-  Two(out, d);
+  Two(out, static_cast<int>(date.day));
 }
 
 void AppendTimeOfDay(std::string& out, int64_t seconds_of_day) {
