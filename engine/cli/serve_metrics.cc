@@ -60,6 +60,22 @@ std::string Compiler() {
 
 double Seconds(std::chrono::nanoseconds elapsed) { return std::chrono::duration<double>(elapsed).count(); }
 
+// What tells a reply's series apart, as the server hands it over.
+struct ReplyKey {
+  std::string route, code;
+  int interface_id;
+  unsigned status;
+  bool storage_failed;
+  bool operator==(const ReplyKey&) const = default;
+  struct Hash {
+    size_t operator()(const ReplyKey& k) const {
+      const std::hash<std::string> text;
+      return text(k.route) ^ (text(k.code) * 31) ^ (static_cast<size_t>(k.interface_id) << 20) ^
+             (k.status << 4) ^ k.storage_failed;
+    }
+  };
+};
+
 }  // namespace
 
 // One series of civicflow_http_requests_total with its latency histogram.
@@ -110,18 +126,15 @@ ServeMetrics::~ServeMetrics() = default;
 void ServeMetrics::OnReply(std::string_view route, const Exchange& exchange,
                            std::chrono::nanoseconds elapsed) {
   // Each I/O thread keeps the series it has answered with; a miss (a new
-  // combination) takes the lock once.
-  thread_local std::unordered_map<std::string, RequestSeries*> known;  // by route, interface, code, status
+  // combination) takes the lock once. Keys are short: no allocation.
+  thread_local std::unordered_map<ReplyKey, RequestSeries*, ReplyKey::Hash> known;
   thread_local uint64_t known_instance = 0;
   if (known_instance != instance_) {
     known.clear();
     known_instance = instance_;
   }
-  std::string key;
-  key.reserve(route.size() + exchange.reply_code.size() + 8);
-  key.append(route).append(1, '\x1f').append(std::to_string(exchange.interface_id)).append(1, '\x1f');
-  key.append(exchange.reply_code).append(1, '\x1f').append(std::to_string(exchange.status));
-  key.append(exchange.storage_failed ? "!" : "");
+  ReplyKey key{std::string(route), exchange.reply_code, exchange.interface_id, exchange.status,
+               exchange.storage_failed};
   auto it = known.find(key);
   if (it == known.end()) {
     const std::string_view platform = route.empty() ? std::string_view("none") : route;
