@@ -1,7 +1,6 @@
 #include "engine/cli/serve_metrics.h"
 
 #include <algorithm>
-#include <tuple>
 #include <unordered_map>
 
 #include "engine/cli/analytics_runtime.h"
@@ -177,10 +176,6 @@ std::vector<query::IngestCount> ServeMetrics::RequestCounts() const {
     counts.push_back(series->labels);
     counts.back().requests = series->requests->Value();
   }
-  std::sort(counts.begin(), counts.end(), [](const query::IngestCount& a, const query::IngestCount& b) {
-    return std::tie(b.requests, a.platform, a.interface, a.code) <
-           std::tie(a.requests, b.platform, b.interface, b.code);
-  });
   return counts;
 }
 
@@ -225,41 +220,40 @@ void ServeMetrics::Watch(const Parts& parts) {
     const LocalTime now = LocalTime::FromEpochMillis(clock_.NowMs());
     w.Family("civicflow_shard_queue_depth", "Batches waiting in the shard's queue", Type::kGauge);
     for (ShardId s = 0; s < engine.shard_count(); ++s)
-      w.Sample({{"shard", std::to_string(s)}}, static_cast<double>(engine.queue_depth(s)));
+      w.Sample({{"shard", std::to_string(s)}}, engine.queue_depth(s));
     w.Family("civicflow_shard_watermark_lag_seconds", "Now (China local time) minus the shard's watermark",
              Type::kGauge);
     for (ShardId s = 0; s < engine.shard_count(); ++s)
       if (const LocalTime watermark = engine.watermark(s); watermark != LocalTime::Min())
-        w.Sample({{"shard", std::to_string(s)}}, static_cast<double>(now.seconds - watermark.seconds));
+        w.Sample({{"shard", std::to_string(s)}}, now.seconds - watermark.seconds);
     w.Family("civicflow_dedup_keys", "Keys held by the shard's deduplicator", Type::kGauge);
     for (ShardId s = 0; s < dedup_keys_.size(); ++s)
-      w.Sample({{"shard", std::to_string(s)}},
-               static_cast<double>(dedup_keys_[s]->load(std::memory_order_relaxed)));
+      w.Sample({{"shard", std::to_string(s)}}, dedup_keys_[s]->load(std::memory_order_relaxed));
 
     w.Family("civicflow_wal_bytes_total", "Bytes appended to the WAL", Type::kCounter);
-    w.Sample({}, static_cast<double>(parts.ingest->wal_stats().bytes));
+    w.Sample({}, parts.ingest->wal_stats().bytes);
     const storage::SegmentTables& segments = parts.runtime->segments();
     w.Family("civicflow_segment_bytes_total", "Bytes of Parquet segments published", Type::kCounter);
-    w.Sample({}, static_cast<double>(segments.published_bytes()));
+    w.Sample({}, segments.published_bytes());
     w.Family("civicflow_segment_epoch", "The last segments epoch published", Type::kGauge);
-    w.Sample({}, static_cast<double>(segments.published_epoch()));
+    w.Sample({}, segments.published_epoch());
 
     if (parts.pg != nullptr) {
       const PgExport::Health pg = parts.pg->health();
       w.Family("civicflow_pg_sink_up", "1 while PostgreSQL is connected and applying epochs", Type::kGauge);
       w.Sample({}, pg.up ? 1 : 0);
       w.Family("civicflow_pg_sink_lag_epochs", "Final epochs not yet applied in PostgreSQL", Type::kGauge);
-      w.Sample({}, static_cast<double>(pg.lag));
+      w.Sample({}, pg.lag);
     }
 
     const ingest::parking::LotCounts lots = parts.adapters->ParkingLots();
     w.Family("civicflow_parking_lots_online", "Parking lots with a live heartbeat session", Type::kGauge);
-    w.Sample({}, static_cast<double>(lots.online));
+    w.Sample({}, lots.online);
     w.Family("civicflow_parking_lots_offline", "Parking lots that missed three heartbeats (90 s)",
              Type::kGauge);
-    w.Sample({}, static_cast<double>(lots.offline));
+    w.Sample({}, lots.offline);
     w.Family("civicflow_http_connections", "Open HTTP connections", Type::kGauge);
-    w.Sample({}, static_cast<double>(parts.server->connections()));
+    w.Sample({}, parts.server->connections());
   });
 }
 

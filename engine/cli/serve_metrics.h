@@ -6,8 +6,8 @@
 // WAL's fsyncs. Gauges are read at scrape time from the parts Watch() is
 // given.
 //
-// Threads: every method may be called from any thread. Attach() and Watch()
-// come before the first record and the first scrape respectively.
+// Threads: every method may be called from any thread. Attach() comes
+// before the first record; a scrape before Watch() lacks the gauges.
 #include <array>
 #include <atomic>
 #include <chrono>

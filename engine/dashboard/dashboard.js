@@ -147,7 +147,7 @@
   const TOP_REASONS = 15;
   const KINDS = ['electricity', 'water', 'gas'];
   const PROBLEM_OUTCOMES = ['rejected', 'error', 'duplicate'];
-  // Ingest is the five platforms' uploads; the counters also hold /query/, /dashboard/, /metrics.
+  // Ingest is the five platforms' uploads; the `ingest` rows also hold paths nobody answers (platform none).
   const PLATFORMS = ['fitness', 'parking', 'community', 'ticketing', 'orienteering'];
 
   let language = localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh';
@@ -472,7 +472,14 @@
 
   async function loadAll() {
     const load = ++generation;
-    await Promise.all([loadFlowScopes(load), loadOffline(load), ...PANELS.map((panel) => loadPanel(panel, load))]);
+    // The flow-per-hour panel follows the scope, which a new date range may reset: scopes first.
+    const flowHour = PANELS.filter((panel) => panel.chart === 'flow-hour');
+    const others = PANELS.filter((panel) => panel.chart !== 'flow-hour');
+    await Promise.all([
+      loadFlowScopes(load).then(() => Promise.all(flowHour.map((panel) => loadPanel(panel, load)))),
+      loadOffline(load),
+      ...others.map((panel) => loadPanel(panel, load)),
+    ]);
     if (load !== generation) return;
     document.getElementById('last-updated').textContent = new Date().toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB');
     window.dashboardLoads = (window.dashboardLoads || 0) + 1;

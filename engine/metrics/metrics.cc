@@ -356,7 +356,8 @@ void Registry::AddCollector(std::function<void(Writer&)> collect) {
 std::string Registry::Render() const {
   // Pointers are taken under the lock and used after it (families and
   // collectors are never removed), so a collector may itself add to the
-  // registry, and a scrape never holds up an Add.
+  // registry. A scrape never holds up an Add or Observe; a With() creating a
+  // series of a family waits while that family renders.
   std::vector<std::function<void(Writer&)>> renders;
   {
     std::lock_guard lock(families_->mutex);

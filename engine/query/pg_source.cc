@@ -1,12 +1,20 @@
 #include "engine/query/pg_source.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <pqxx/pqxx>
 
 namespace civicflow::query {
 
 struct PgSource::Connection {
-  explicit Connection(const std::string& url) : connection(url) {}
+  // Bounded waits: a query must not hang on an unreachable or stuck server.
+  explicit Connection(const std::string& url) : connection(WithTimeouts(url)) {}
+  static std::string WithTimeouts(const std::string& url) {
+    if (!url.starts_with("postgresql://") && !url.starts_with("postgres://"))  // key=value form
+      return url + " connect_timeout=5 options='-c statement_timeout=30000'";
+    return url + (url.find('?') == std::string::npos ? "?" : "&") +
+           "connect_timeout=5&options=-c%20statement_timeout%3D30000";
+  }
   pqxx::connection connection;
 };
 
@@ -38,10 +46,13 @@ bool IsPlainDate(std::string_view date) {
          std::all_of(date.begin(), date.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
 }
 
+// The reply says only that PostgreSQL failed; its own words (host, user,
+// database) go to the server's log.
 Status Failure(const std::exception& e) {
-  std::string message = std::string("PostgreSQL: ") + e.what();
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return Status::Error(message);
+  std::string detail = e.what();
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  std::fprintf(stderr, "civicflow: query API: PostgreSQL: %s\n", detail.c_str());
+  return Status::Error("PostgreSQL is unavailable or failed the query (details in the server's log)");
 }
 
 }  // namespace

@@ -32,7 +32,41 @@ void QueryHandler::RejectOversize(ingest::http::Exchange& exchange) {
   ReplyError(exchange, {400, "", "a query has no body (at most 1024 bytes are accepted)"});
 }
 
+QueryHandler::QueryHandler(TableSource& tables, SiteDirectory& sites, IngestCounts ingest_counts)
+    : inputs_{tables, sites, std::move(ingest_counts)}, worker_([this] { Work(); }) {}
+
+QueryHandler::~QueryHandler() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  worker_.join();
+}
+
 void QueryHandler::Handle(ingest::http::Exchange& exchange) {
+  {
+    std::lock_guard lock(mu_);
+    waiting_.push_back(&exchange);
+  }
+  wake_.notify_one();
+}
+
+void QueryHandler::Work() {
+  for (;;) {
+    ingest::http::Exchange* exchange = nullptr;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+      if (waiting_.empty()) return;
+      exchange = waiting_.front();
+      waiting_.pop_front();
+    }
+    Answer(*exchange);
+  }
+}
+
+void QueryHandler::Answer(ingest::http::Exchange& exchange) {
   const std::string endpoint = ingest::http::PercentDecoded(exchange.path.substr(kQueryPrefix.size()));
   if (exchange.method != ingest::http::Method::kGet) {
     ReplyError(exchange, {405, "", "only GET is answered; endpoints: " + EndpointList()});

@@ -1,5 +1,6 @@
 #include "ingest/registry/record_parser.h"
 
+#include <algorithm>
 #include <bitset>
 #include <charconv>
 #include <climits>
@@ -655,7 +656,7 @@ ParseOutcome ParseBodyText(InterfaceId id, simdjson::padded_string_view padded, 
     arena.Rewind(mark);
     outcome.error = ValidationError{Rule::kMalformedJson, label, 0, "", "content after the body"};
   }
-  if (outcome.error) outcome.error->upload_records = outcome.records;
+  if (outcome.error) outcome.error->upload_records = std::max<uint32_t>(1, outcome.records);
   return outcome;
 }
 
