@@ -72,8 +72,10 @@ Result<std::shared_ptr<const SegmentSource::Projection>> SegmentSource::Load(
     std::lock_guard lock(mu_);
     auto& files = cache_[table];
     if (auto at = files.find(path); at != files.end() && at->second.size == size && at->second.mtime == mtime)
-      if (auto projection = at->second.by_columns.find(key); projection != at->second.by_columns.end())
-        return projection->second;
+      if (auto cached = at->second.by_columns.find(key); cached != at->second.by_columns.end()) {
+        cached->second.last_used = ++uses_;
+        return cached->second.projection;
+      }
   }
   auto reader = storage::parquet::ParquetReader::Open(path);
   if (!reader.ok()) return reader.status();
@@ -93,26 +95,64 @@ Result<std::shared_ptr<const SegmentSource::Projection>> SegmentSource::Load(
     for (TextRow& full : *text) {
       TextRow& row = projection->rows.emplace_back();
       row.reserve(picked.size());
-      for (size_t c : picked) row.push_back(std::move(full[c]));
+      for (size_t c : picked) {
+        projection->bytes += sizeof(std::string) + full[c].size();
+        row.push_back(std::move(full[c]));
+      }
+      projection->bytes += sizeof(TextRow);
     }
   }
   std::lock_guard lock(mu_);
-  CachedFile& cached = cache_[table][path];
-  if (cached.size != size || cached.mtime != mtime) cached = CachedFile{size, mtime, {}};
-  cached.by_columns[key] = projection;
+  CachedFile& file = cache_[table][path];
+  if (file.size != size || file.mtime != mtime) {
+    for (const auto& [_, cached] : file.by_columns) cached_bytes_ -= cached.projection->bytes;
+    file = CachedFile{size, mtime, {}};
+  }
+  Cached& cached = file.by_columns[key];
+  if (cached.projection) cached_bytes_ -= cached.projection->bytes;
+  cached = {projection, ++uses_};
+  cached_bytes_ += projection->bytes;
+  EvictOverBudget();
   return std::shared_ptr<const Projection>(std::move(projection));
+}
+
+void SegmentSource::EvictOverBudget() {
+  while (cached_bytes_ > cache_budget_) {
+    std::map<std::string, Cached>* oldest_in = nullptr;
+    std::map<std::string, Cached>::iterator oldest;
+    for (auto& [table, files] : cache_)
+      for (auto& [path, file] : files)
+        for (auto it = file.by_columns.begin(); it != file.by_columns.end(); ++it)
+          if (!oldest_in || it->second.last_used < oldest->second.last_used) {
+            oldest_in = &file.by_columns;
+            oldest = it;
+          }
+    if (!oldest_in) return;
+    cached_bytes_ -= oldest->second.projection->bytes;
+    oldest_in->erase(oldest);
+  }
 }
 
 void SegmentSource::ForgetAllBut(const std::string& table, const std::set<std::filesystem::path>& live) {
   std::lock_guard lock(mu_);
-  std::erase_if(cache_[table], [&](const auto& entry) { return !live.contains(entry.first); });
+  std::erase_if(cache_[table], [&](const auto& entry) {
+    if (live.contains(entry.first)) return false;
+    for (const auto& [_, cached] : entry.second.by_columns) cached_bytes_ -= cached.projection->bytes;
+    return true;
+  });
 }
 
 size_t SegmentSource::cached_files() const {
   std::lock_guard lock(mu_);
   size_t files = 0;
-  for (const auto& [table, by_path] : cache_) files += by_path.size();
+  for (const auto& [table, by_path] : cache_)
+    for (const auto& [path, file] : by_path) files += !file.by_columns.empty();
   return files;
+}
+
+size_t SegmentSource::cached_bytes() const {
+  std::lock_guard lock(mu_);
+  return cached_bytes_;
 }
 
 }  // namespace civicflow::query

@@ -97,6 +97,14 @@ TEST_F(QueryApiTest, AnswersEveryEndpointWithTheSegmentsSums) {
   EXPECT_LT(live_files(), files_before);
   EXPECT_EQ(source.cached_files(), live_files());
   EXPECT_EQ(after->size(), before->size());
+  EXPECT_GT(source.cached_bytes(), 0u);
+  // A cache over its budget lets go of what it read, and still answers the same rows.
+  query::SegmentSource tight(data(), source.cached_bytes() / 2);
+  auto tight_rows = tight.Rows(operators::Table::kFlowHourly, flow_columns, {});
+  ASSERT_TRUE(tight_rows.ok());
+  EXPECT_EQ(*tight_rows, *after);
+  EXPECT_LE(tight.cached_bytes(), source.cached_bytes() / 2);
+  EXPECT_LT(tight.cached_files(), live_files());
 
   // Errors: status and shape.
   client.ExpectError("/query/v1/flow?by=day&from=2026-13-01", 400, "from", "is not a date yyyy-MM-dd");
