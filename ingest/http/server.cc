@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -129,6 +130,10 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     if (server_.stopping) return Close();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
+    // No limit until the route is known: Beast's default (1 MB) would refuse
+    // a larger Content-Length while reading the header, before OnHeader
+    // could apply the route's own limit.
+    parser_->body_limit(std::numeric_limits<uint64_t>::max());
     stream_.expires_after(Ms(server_.options.idle_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Connection::OnHeader, shared_from_this()));

@@ -1,8 +1,9 @@
 // civicflow-loadgen's parts that need no civicflow server: regrouping an
 // archive into requests (records preserved exactly, per-interface order
 // kept), the JSON span scanner, latency percentiles against a sorted-vector
-// reference, the demo accounts file, and the keep-alive transport against a
-// tiny loopback server that closes connections on purpose.
+// reference, the demo accounts file, and the keep-alive transport against
+// tiny loopback servers that close connections on purpose (after an answer,
+// or after answering a request whose body they did not read).
 #include <gtest/gtest.h>
 #include <simdjson.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <random>
 #include <thread>
@@ -555,6 +557,45 @@ TEST(HttpTransport, KeepsTheConnectionAliveAndReconnectsWhenTheServerCloses) {
     EXPECT_EQ(transport.connects(), 3u);
     EXPECT_EQ(server.connections(), 3);
   }
+}
+
+// A server that refuses a body from its Content-Length answers before reading
+// it and closes (as HttpServer does past a route's limit): sending fails, and
+// the transport returns the answer that is already there.
+TEST(HttpTransport, HearsAnAnswerSentBeforeTheBodyWasRead) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  std::thread server([&] {
+    for (int i = 0; i < 2; ++i) {
+      boost::asio::ip::tcp::socket socket(io);
+      boost::system::error_code ec;
+      acceptor.accept(socket, ec);
+      if (ec) return;
+      boost::beast::flat_buffer buffer;
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(std::numeric_limits<uint64_t>::max());
+      http::read_header(socket, buffer, parser, ec);
+      http::response<http::string_body> response(http::status::payload_too_large, 11);
+      response.body() = "refused: " + std::to_string(parser.content_length().value_or(0));
+      response.keep_alive(false);
+      response.prepare_payload();
+      http::write(socket, response, ec);
+      socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+      socket.close(ec);  // the unread body makes this a reset
+    }
+  });
+  HttpTransport transport({"127.0.0.1", acceptor.local_endpoint().port()});
+  // Larger than what the socket buffers take in, so that sending fails.
+  Result<HttpAnswer> answer = transport.RoundTrip({"POST", "/x", {}, std::string(32u << 20, 'x')});
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ(answer->status, 413u);
+  EXPECT_EQ(answer->body, "refused: 33554432");
+  answer = transport.RoundTrip({"POST", "/x", {}, "small"});  // on a new connection
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ(answer->body, "refused: 5");
+  EXPECT_EQ(transport.connects(), 2u);
+  server.join();
 }
 
 TEST(HttpTransport, ReportsAServerThatIsNotThereAsAStatus) {

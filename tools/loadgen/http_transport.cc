@@ -134,11 +134,19 @@ HttpTransport::Outcome HttpTransport::TrySend(std::string_view wire_request, Htt
   try {
     boost::system::error_code ec;
     asio::write(c.socket, asio::buffer(wire_request.data(), wire_request.size()), ec);
-    if (ec) return fail("sending to", ec, false);
     http::response_parser<http::string_body> parser;
     parser.body_limit(kAnswerBodyLimit);
-    http::read(c.socket, c.buffer, parser, ec);
-    if (ec) return fail("reading the answer from", ec, parser.got_some());
+    if (ec) {
+      // A server may answer before it has read the whole request (a body
+      // over its limit, refused from Content-Length) and close: the answer
+      // is then already here, and it is the answer to this request.
+      const boost::system::error_code send_error = ec;
+      if (ClosedByPeer(send_error)) http::read(c.socket, c.buffer, parser, ec);
+      if (ec) return fail("sending to", send_error, false);
+    } else {
+      http::read(c.socket, c.buffer, parser, ec);
+      if (ec) return fail("reading the answer from", ec, parser.got_some());
+    }
     auto& response = parser.get();
     answer.status = response.result_int();
     answer.content_type = std::string(response[http::field::content_type]);

@@ -3,7 +3,10 @@
 // (Boost.Beast, synchronous). Connects on first use, and again when the
 // server has closed the connection: a request that finds a kept-alive
 // connection closed before any byte of its answer arrived is retried once on
-// a fresh one. No timeouts: a server that stops answering blocks the caller.
+// a fresh one. A server that answers before reading the whole request (a
+// body over its limit) and closes is heard: sending fails, and the answer
+// already received is returned. No timeouts: a server that stops answering
+// blocks the caller.
 // Beast's error codes and exceptions become Status values here.
 // Owned and used by one thread.
 #include <cstdint>

@@ -1,7 +1,8 @@
 // HttpServer over real loopback sockets: routing, keep-alive, limits,
 // timeouts, abusive clients, graceful stop. The handler here is a small echo
 // so that these tests are about the server alone; the platforms' adapters
-// are tested over the same server in tests/ingest/http/loopback_test.cc.
+// are tested over the same server in
+// tests/ingest/platforms/<platform>/http_adapter_test.cc (LoopbackTransport).
 #include "ingest/http/server.h"
 
 #include <arpa/inet.h>
@@ -21,10 +22,13 @@ namespace {
 using namespace std::chrono_literals;
 
 // Echoes "<method> <path>?<query> <body size> <X-Tag header>"; bodies over
-// 1000 bytes are refused; "/slow" finishes from another thread after 300 ms.
+// 1000 bytes are refused (over 3 MB under "/echo/large/"); "/slow" finishes
+// from another thread after 300 ms.
 class EchoHandler final : public PlatformHandler {
  public:
-  size_t BodyLimit(std::string_view) const override { return 1000; }
+  size_t BodyLimit(std::string_view path) const override {
+    return path.starts_with("/echo/large/") ? 3u << 20 : 1000;
+  }
   void Handle(Exchange& e) override {
     e.content_type = "text/plain";
     e.reply = std::string(e.method == Method::kGet    ? "GET "
@@ -161,6 +165,20 @@ TEST_F(ServerTest, OversizeBodyIsRejectedByTheRouteBeforeReading) {
   EXPECT_EQ(StatusLine(response), "HTTP/1.1 413 Payload Too Large");
   EXPECT_EQ(Body(response), "too big");
   EXPECT_TRUE(c.Closed());
+}
+
+// Beast's own default limit (1 MB) must not stand in for the route's.
+TEST_F(ServerTest, ABodyOverOneMegabyteIsReadWhenTheRouteAllowsIt) {
+  StartServer();
+  RawClient c(port());
+  const std::string body(2u << 20, 'b');
+  ASSERT_TRUE(c.Send("POST /echo/large/x HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n" + body));
+  const std::string response = c.ReadResponse();
+  EXPECT_EQ(StatusLine(response), "HTTP/1.1 200 OK");
+  EXPECT_EQ(Body(response), "POST /echo/large/x? 2097152 ");
+  ASSERT_TRUE(c.Send("POST /echo/large/y HTTP/1.1\r\nHost: t\r\nContent-Length: 4194304\r\n\r\n"));
+  EXPECT_EQ(Body(c.ReadResponse()), "too big");
 }
 
 TEST_F(ServerTest, OversizeChunkedBodyIsRejected) {

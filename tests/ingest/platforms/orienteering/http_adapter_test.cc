@@ -1,8 +1,11 @@
-// OrienteeringAdapter against the orienteering client and the real engine:
-// every interface, SMS login, refresh and token expiry, launch, the data
-// plane with path parameters, duplicates, validation, the session reads,
-// and the request errors, with the exact reply members where they are
-// deterministic (request ids and tokens vary).
+// OrienteeringAdapter against the orienteering client and the real engine,
+// over real HTTP on loopback (LoopbackTransport: the real server in front of
+// the adapter): every interface of the registry, SMS login, refresh and token
+// expiry, launch, the data plane with path parameters, duplicates,
+// validation, the session reads, and the request errors (auth, a field's
+// rule, malformed JSON, wrong method, unknown path, oversize), with the exact
+// reply bodies (request ids vary: compared as "req_*") or members (tokens
+// vary) where they are deterministic.
 #include "ingest/platforms/orienteering/http_adapter.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +16,7 @@
 #include "tests/support/counting_submitter.h"
 #include "tests/support/examples.h"
 #include "tests/support/live_pipeline.h"
+#include "tests/support/loopback_transport.h"
 
 namespace civicflow::testing {
 namespace {
@@ -31,11 +35,14 @@ constexpr std::string_view kExampleSession = "ses_20261120_000123";
 const OrienteeringAccount kRunner{"86", "15168870729", "482913"};
 const OrienteeringAccount kOtherRunner{"86", "13800138000", "246810"};
 
-// A reply taken apart: the envelope's members, each as compact JSON.
+// A reply taken apart: the envelope's members, each as compact JSON, and
+// the whole body with its request id (which varies) written "req_*".
 struct Reply {
-  std::string request_id, code, message, details, data;
+  std::string request_id, code, message, details, data, body;
 
-  explicit Reply(const HttpAnswer& answer) {
+  explicit Reply(const HttpAnswer& answer)
+      : body(std::regex_replace(answer.body, std::regex(R"(^\{"request_id":"req_[0-9a-f]{16}")"),
+                                R"({"request_id":"req_*")", std::regex_constants::format_first_only)) {
     simdjson::dom::parser parser;
     simdjson::dom::object root;
     EXPECT_FALSE(parser.parse(answer.body).get(root)) << answer.body;
@@ -64,6 +71,13 @@ std::string Outcome(uint32_t records, uint32_t accepted, uint32_t duplicates, ui
          "}";
 }
 
+// The exact error reply (as Reply::body writes it): `message` as JSON string
+// content, `details` as JSON.
+std::string ErrorBody(std::string_view code, std::string_view message, std::string_view details = "{}") {
+  return R"({"request_id":"req_*","error":{"code":")" + std::string(code) + R"(","message":")" +
+         std::string(message) + R"(","details":)" + std::string(details) + "}}";
+}
+
 ingest::InterfaceId IdOf(std::string_view name) {
   return Registry::Get().IdOf(*Registry::Get().Find(Platform::kOrienteering, name));
 }
@@ -78,7 +92,7 @@ class OrienteeringAdapterTest : public ::testing::Test {
         counter_(pipeline_.submitter()),
         adapter_({kRunner, kOtherRunner},
                  ingest::http::AdapterContext{counter_, clock_, pictures_, kLifetimeMs}),
-        transport_(adapter_, kStartMs),
+        transport_(adapter_, Platform::kOrienteering, kStartMs),
         client_(loadgen::MakeOrienteeringClient(kRunner)) {}
 
   Reply Send(std::string method, std::string target, std::string body = {}, std::string token = {}) {
@@ -128,7 +142,7 @@ class OrienteeringAdapterTest : public ::testing::Test {
   LivePipeline pipeline_;
   CountingSubmitter counter_;
   OrienteeringAdapter adapter_;
-  HandlerTransport transport_;
+  LoopbackTransport transport_;
   std::unique_ptr<loadgen::PlatformClient> client_;
 };
 
@@ -276,16 +290,19 @@ TEST_F(OrienteeringAdapterTest, AValidationErrorNamesInterfaceRecordFieldAndRule
   std::string bad = Example("punches");
   bad.replace(bad.find("\"gps\""), 5, "\"bike\"");
   const Reply reply = Upload("punches", "[" + Example("punches") + "," + bad + "]");
-  EXPECT_EQ(reply.code, "invalid_request");
-  EXPECT_EQ(reply.message,
-            R"(orienteering/punches[1].punch_method: not_in_enum ("bike" not in gps|qr|nfc|manual))");
   EXPECT_EQ(
-      reply.details,
-      R"({"interface":"orienteering/punches","record_index":1,"field":"punch_method","rule":"not_in_enum"})");
+      reply.body,
+      ErrorBody("invalid_request",
+                R"(orienteering/punches[1].punch_method: not_in_enum (\"bike\" not in gps|qr|nfc|manual))",
+                R"({"interface":"orienteering/punches","record_index":1,"field":"punch_method",)"
+                R"("rule":"not_in_enum"})"));
   const Reply malformed = Upload("session-uploads", R"({"session_id":"x")");
-  EXPECT_EQ(malformed.code, "invalid_request");
-  EXPECT_TRUE(malformed.message.starts_with("orienteering/session-uploads[0]: malformed_json"))
-      << malformed.message;
+  EXPECT_EQ(malformed.body,
+            ErrorBody("invalid_request",
+                      "orienteering/session-uploads[0]: malformed_json (The JSON document has an "
+                      "improper structure: missing or superfluous commas, braces, missing keys, etc.)",
+                      R"({"interface":"orienteering/session-uploads","record_index":0,"field":"",)"
+                      R"("rule":"malformed_json"})"));
   EXPECT_EQ(counter_.Totals(IdOf("punches")).records, 0u);
   EXPECT_EQ(counter_.Totals(IdOf("session-uploads")).records, 0u);
   const auto [token, refresh] = Tokens(kRunner);
@@ -329,13 +346,13 @@ TEST_F(OrienteeringAdapterTest, TokensAreCheckedExpireAndANewOneRevokesTheOld) {
   const std::string punches = "/client/v1/punches";
   const std::string punch = Example("punches");
   Reply reply = Post(punches, punch, "");
-  EXPECT_EQ(reply.code, "unauthorized");
-  EXPECT_EQ(reply.message, "access token missing: send Authorization: Bearer <access_token>");
+  EXPECT_EQ(reply.body,
+            ErrorBody("unauthorized", "access token missing: send Authorization: Bearer <access_token>"));
   reply = Send("POST", punches, punch);
   EXPECT_EQ(reply.code, "unauthorized");
   reply = Post(punches, punch, std::string(32, 'a'));
-  EXPECT_EQ(reply.code, "unauthorized");
-  EXPECT_EQ(reply.message, "access token unknown, expired or revoked: log in or refresh it");
+  EXPECT_EQ(reply.body,
+            ErrorBody("unauthorized", "access token unknown, expired or revoked: log in or refresh it"));
 
   auto [first, refresh] = Tokens(kRunner);
   EXPECT_EQ(Post(punches, punch, first).data, Outcome(1, 1, 0));
@@ -455,20 +472,19 @@ TEST_F(OrienteeringAdapterTest, MySessionsArePagedNewestFirst) {
 TEST_F(OrienteeringAdapterTest, WrongMethodUnknownPathAndOversize) {
   const auto [token, refresh] = Tokens(kRunner);
   Reply reply = Get("/client/v1/punches", token);
-  EXPECT_EQ(reply.code, "method_not_allowed");
-  EXPECT_EQ(reply.message, "method GET not allowed on /client/v1/punches");
+  EXPECT_EQ(reply.body, ErrorBody("method_not_allowed", "method GET not allowed on /client/v1/punches"));
   EXPECT_EQ(Post("/client/v1/me/sessions", "{}", token).code, "method_not_allowed");
   EXPECT_EQ(Send("PUT", "/client/v1/sessions/s1/finish").code, "method_not_allowed");
   reply = Get("/client/v1/maps", token);
-  EXPECT_EQ(reply.code, "not_found");
-  EXPECT_EQ(reply.message, "no such endpoint: /client/v1/maps");
+  EXPECT_EQ(reply.body, ErrorBody("not_found", "no such endpoint: /client/v1/maps"));
   EXPECT_EQ(Post("/client/v1/sessions//finish", "{}", token).code, "not_found");
   EXPECT_EQ(Get("/client/v1/sessions/s1/result/extra", token).code, "not_found");
   EXPECT_EQ(adapter_.BodyLimit("/client/v1/session-uploads"), 4u << 20);
   reply = Send("POST", "/client/v1/session-uploads", std::string((4u << 20) + 1, ' '), token);
-  EXPECT_EQ(reply.code, "payload_too_large");
-  EXPECT_EQ(reply.message, "request body too large: at most 4194304 bytes on /client/v1/session-uploads");
-  EXPECT_EQ(reply.details, R"({"limit_bytes":4194304})");
+  EXPECT_EQ(reply.body,
+            ErrorBody("payload_too_large",
+                      "request body too large: at most 4194304 bytes on /client/v1/session-uploads",
+                      R"({"limit_bytes":4194304})"));
 }
 
 }  // namespace
