@@ -87,6 +87,9 @@ class HttpServer::Impl {
   const Clock& clock;
   std::atomic<bool> stopping{false};
   std::atomic<size_t> connections{0};
+  // Finish() calls that have posted their reply but not yet returned: the
+  // client may already have it, so the server must outlive them.
+  std::atomic<int> finishing{0};
 
  private:
   void Accept();
@@ -119,7 +122,11 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   }
 
   void Finish() override {
+    // The connection may be gone once the reply is posted; the server is not.
+    HttpServer::Impl& server = server_;
+    server.finishing.fetch_add(1, std::memory_order_acq_rel);
     asio::post(stream_.get_executor(), [self = std::move(in_flight_)] { self->WriteReply(); });
+    server.finishing.fetch_sub(1, std::memory_order_acq_rel);
   }
 
   Strand executor() { return stream_.get_executor(); }
@@ -309,7 +316,9 @@ void HttpServer::Impl::Stop() {
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+  while (impl_->finishing.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+}
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& options, std::vector<Route> routes,
                                                       const Clock& clock) {

@@ -14,6 +14,8 @@
 // may finish exchanges from any thread. Stop() (any thread, e.g. a signal
 // handler's strand) stops accepting, lets requests in flight finish, closes
 // idle connections, and makes Run() return once every connection is gone.
+// Destruction waits for Finish() calls still returning; REQUIRES: no handler
+// starts one afterwards (e.g. the engine that completes uploads has drained).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
