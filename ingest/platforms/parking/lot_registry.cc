@@ -38,7 +38,7 @@ std::vector<std::string> LotRegistry::Offline(int64_t now_ms) const {
   std::shared_lock lock(mutex_);
   std::vector<std::string> offline;
   for (const auto& [lot, last_ms] : last_heartbeat_ms_)
-    if (now_ms - last_ms > kOfflineAfterMs) offline.push_back(lot);
+    if (IsOffline(last_ms, now_ms)) offline.push_back(lot);
   return offline;
 }
 
@@ -46,7 +46,7 @@ LotCounts LotRegistry::Counts(int64_t now_ms) const {
   std::shared_lock lock(mutex_);
   LotCounts counts;
   for (const auto& [lot, last_ms] : last_heartbeat_ms_)
-    ++(now_ms - last_ms > kOfflineAfterMs ? counts.offline : counts.online);
+    ++(IsOffline(last_ms, now_ms) ? counts.offline : counts.online);
   return counts;
 }
 

@@ -44,6 +44,11 @@ class LotRegistry {
   LotCounts Counts(int64_t now_ms) const;
 
  private:
+  // Three beats missed: more than kOfflineAfterMs since the last heartbeat.
+  static bool IsOffline(int64_t last_heartbeat_ms, int64_t now_ms) {
+    return now_ms - last_heartbeat_ms > kOfflineAfterMs;
+  }
+
   mutable std::shared_mutex mutex_;
   std::vector<std::set<std::string, std::less<>>> lots_by_account_;
   std::map<std::string, int64_t, std::less<>> last_heartbeat_ms_;
