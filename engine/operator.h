@@ -7,6 +7,7 @@
 #include <span>
 
 #include "engine/base/local_time.h"
+#include "engine/base/state_codec.h"
 #include "engine/record_chunk.h"
 
 namespace civicflow {
@@ -27,6 +28,13 @@ class Operator {
   virtual void OnWatermark(LocalTime watermark) = 0;
   // End of input: emit everything still open.
   virtual void Flush() = 0;
+  // Checkpoints (engine/base/state_codec.h): SaveState writes everything
+  // the operator remembers — dedup sets, open windows, reconciliation sets,
+  // interned texts, counters; LoadState, on a fresh operator built with the
+  // same options, reads it back so that the operator continues exactly as
+  // the saved one would have. Called on the shard's thread at a clean cut.
+  virtual void SaveState(StateWriter& out) const = 0;
+  virtual void LoadState(StateReader& in) = 0;
   // Rows emitted for windows that had been emitted before (late data,
   // corrections): the late-data metric. 0 for operators without windows.
   virtual uint64_t late_rows() const { return 0; }

@@ -40,6 +40,8 @@ class CommunityPassages final : public Operator {
   void OnCorrection(const ingest::Record& record) override;
   void OnWatermark(LocalTime watermark) override;
   void Flush() override;
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
   size_t open_windows() const;
   uint64_t late_rows() const override { return windows_.late_rows(); }

@@ -30,6 +30,8 @@ class Deduplicator final : public Operator {
   void OnBatch(std::span<const ingest::Record* const> records) override;
   void OnWatermark(LocalTime watermark) override;
   void Flush() override;
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
   uint64_t late_rows() const override;  // of every downstream operator
 
   // Per InterfaceId.

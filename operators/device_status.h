@@ -35,6 +35,8 @@ class DeviceStatus final : public Operator {
   void OnCorrection(const ingest::Record& record) override;
   void OnWatermark(LocalTime) override {}  // nothing waits for it
   void Flush() override {}                 // nothing is held back
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
   size_t devices() const { return devices_.size(); }
   uint64_t stale_reports() const { return stale_reports_; }  // older than the device's last applied report

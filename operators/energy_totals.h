@@ -51,6 +51,8 @@ class EnergyTotals final : public Operator {
   void OnCorrection(const ingest::Record& record) override;
   void OnWatermark(LocalTime watermark) override;
   void Flush() override;
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
   size_t open_hourly_cells() const { return hourly_.size(); }
   size_t open_daily_cells() const { return daily_.size(); }

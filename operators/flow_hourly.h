@@ -41,6 +41,8 @@ class FlowHourly final : public Operator {
   void OnCorrection(const ingest::Record& record) override;
   void OnWatermark(LocalTime watermark) override;
   void Flush() override;
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
   size_t open_windows() const;
   size_t retained_contributions() const { return retractions_.size(); }  // keys kept for corrections

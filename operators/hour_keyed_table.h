@@ -12,6 +12,7 @@
 
 #include "engine/base/hash.h"
 #include "engine/base/huge_buffer.h"
+#include "engine/base/state_codec.h"
 
 namespace civicflow::operators {
 
@@ -58,6 +59,29 @@ class HourKeyedTable {
 
   size_t size() const { return size_; }
   size_t bytes() const { return table_.size(); }
+
+  // Checkpoints: the keys present, with their hours and values.
+  void SaveState(StateWriter& out) const {
+    out.PutCount(size_);
+    for (size_t i = 0; i < capacity_; ++i)
+      if (slots_[i].key) out.Put(slots_[i]);
+  }
+  // REQUIRES: an empty table.
+  void LoadState(StateReader& in) {
+    const uint64_t n = in.GetCount(sizeof(Slot));
+    size_t capacity = kInitialSlots;
+    while (n * 2 >= capacity) capacity *= 2;
+    Rebuild(capacity, INT64_MIN);
+    for (uint64_t i = 0; i < n; ++i) {
+      const Slot s = in.Get<Slot>();
+      if (s.key == 0) return in.Fail("a dedup key of zero");
+      Slot* slot = Probe(s.key);
+      if (slot->key) return in.Fail("a dedup key twice");
+      *slot = s;
+      oldest_hour_ = std::min(oldest_hour_, s.hour);
+      ++size_;
+    }
+  }
 
  private:
   struct Slot {

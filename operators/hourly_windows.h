@@ -14,10 +14,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
 #include "engine/base/local_time.h"
+#include "engine/base/state_codec.h"
 #include "operators/hour_keyed_table.h"
 
 namespace civicflow::operators {
@@ -49,6 +51,34 @@ class HourlyWindows {
     return n;
   }
   uint64_t late_rows() const { return late_rows_; }
+
+  // Checkpoints: the open cells, what was emitted, the late-row count.
+  void SaveState(StateWriter& out) const {
+    static_assert(std::is_trivially_copyable_v<Cell>);
+    out.Put(emitted_through_);
+    out.Put(late_rows_);
+    out.PutCount(hours_.size());
+    for (const auto& [hour, cells] : hours_) {
+      out.Put(hour);
+      out.PutCount(cells.size());
+      for (const auto& [window, cell] : cells) {
+        out.Put(window);
+        out.Put(cell);
+      }
+    }
+  }
+  // REQUIRES: no open cells.
+  void LoadState(StateReader& in) {
+    emitted_through_ = in.Get<int64_t>();
+    late_rows_ = in.Get<uint64_t>();
+    for (uint64_t h = in.GetCount(2 * sizeof(uint64_t)); h > 0; --h) {
+      auto& cells = hours_[in.Get<int64_t>()];
+      for (uint64_t c = in.GetCount(sizeof(uint64_t) + sizeof(Cell)); c > 0; --c) {
+        const auto window = in.Get<uint64_t>();
+        cells[window] = in.Get<Cell>();
+      }
+    }
+  }
 
  private:
   std::map<int64_t, std::unordered_map<uint64_t, Cell>> hours_;
@@ -83,6 +113,17 @@ class Retractions {
   }
 
   size_t size() const { return table_.size(); }
+
+  // Checkpoints: what each key contributed, and the sweep clock.
+  void SaveState(StateWriter& out) const {
+    out.Put(last_sweep_);
+    table_.SaveState(out);
+  }
+  // REQUIRES: nothing remembered yet.
+  void LoadState(StateReader& in) {
+    last_sweep_ = in.Get<int64_t>();
+    table_.LoadState(in);
+  }
 
  private:
   int64_t horizon_s_;

@@ -68,6 +68,8 @@ class ParkingReconciler final : public Operator {
   void OnCorrection(const ingest::Record& record) override;
   void OnWatermark(LocalTime watermark) override;
   void Flush() override;
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
   uint64_t late_events() const { return late_events_; }  // enter/exit at or before the last reconciled list
   uint64_t late_lists() const { return late_lists_; }    // lists at or before the last reconciled list

@@ -18,6 +18,9 @@ class RawTables final : public Operator {
   void OnCorrection(const ingest::Record& record) override { Write(record); }
   void OnWatermark(LocalTime) override {}
   void Flush() override {}
+  // Remembers nothing across a cut: its rows are in the segments.
+  void SaveState(StateWriter&) const override {}
+  void LoadState(StateReader&) override {}
 
  private:
   void Write(const ingest::Record& record);

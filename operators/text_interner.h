@@ -12,6 +12,7 @@
 
 #include "engine/base/arena.h"
 #include "engine/base/hash.h"
+#include "engine/base/state_codec.h"
 
 namespace civicflow::operators {
 
@@ -44,6 +45,18 @@ class TextInterner {
 
   std::string_view Name(uint32_t index) const { return names_[index]; }
   size_t size() const { return names_.size(); }
+
+  // Checkpoints: the texts in index order, so indexes stay what they were.
+  void SaveState(StateWriter& out) const {
+    out.PutCount(names_.size());
+    for (std::string_view name : names_) out.PutText(name);
+  }
+  // REQUIRES: nothing interned yet.
+  void LoadState(StateReader& in) {
+    const uint64_t n = in.GetCount(sizeof(uint64_t));
+    for (uint64_t i = 0; i < n && !in.failed(); ++i)
+      if (Intern(in.GetText()) != i) return in.Fail("a text interned twice");
+  }
 
  private:
   struct Slot {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/base/clock.h"
+#include "engine/base/state_codec.h"
 #include "ingest/http/exchange.h"
 #include "ingest/http/picture_store.h"
 #include "ingest/http/record_submitter.h"
@@ -37,6 +38,14 @@ class PlatformHandler {
     (void)spec;
     (void)json;
   }
+  // Checkpoints (engine/base/state_codec.h): everything the adapter has
+  // learned or issued that later requests depend on — what Recall rebuilds,
+  // and what no upload carries (which account a lot or session belongs to,
+  // issued session codes, live tokens). SaveState runs while requests are
+  // served, under the adapter's own locks; LoadState on a fresh adapter
+  // before any request or Recall.
+  virtual void SaveState(StateWriter& out) const = 0;
+  virtual void LoadState(StateReader& in) = 0;
 };
 
 }  // namespace civicflow::ingest::http

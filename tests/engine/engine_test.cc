@@ -40,6 +40,8 @@ class ProbeOperator final : public Operator {
     std::lock_guard lock(probe_.mu);
     ++probe_.flushes;
   }
+  void SaveState(StateWriter&) const override {}
+  void LoadState(StateReader&) override {}
 
  private:
   Probe& probe_;

@@ -20,6 +20,8 @@ class Sink final : public Operator {
   }
   void OnWatermark(LocalTime) override {}
   void Flush() override {}
+  void SaveState(StateWriter&) const override {}
+  void LoadState(StateReader&) override {}
 
  private:
   std::vector<const ingest::Record*>& out_;
