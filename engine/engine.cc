@@ -59,13 +59,15 @@ void Engine::Finish(RecordChunk* chunk) {
 }
 
 struct Engine::Rendezvous {
-  explicit Rendezvous(MeetFor what, uint32_t shards)
-      : what(what), arrived(shards), released(1), flushed(shards) {}
+  explicit Rendezvous(MeetFor what, uint32_t shards, std::vector<std::string>* states)
+      : what(what), arrived(shards), released(1), flushed(shards), states(states), errors(shards) {}
   const MeetFor what;
   std::latch arrived;   // every shard has processed what was queued before
   std::latch released;  // the owner has set final_watermark
   std::latch flushed;   // every shard has flushed
   LocalTime final_watermark = LocalTime::Min();
+  std::vector<std::string>* const states;  // kSave, kLoad: by shard
+  std::vector<std::string> errors;         // kLoad: by shard, empty when it read back
 };
 
 void Engine::RunShard(Shard& shard) {
@@ -81,8 +83,10 @@ void Engine::RunShard(Shard& shard) {
     if (!got) shard.queue.pop(batch);
     if (Rendezvous* meet = batch.meet) {
       const MeetFor what = meet->what;
+      if (what == MeetFor::kSave) SaveShard(shard, (*meet->states)[shard.id]);
+      if (what == MeetFor::kLoad) LoadShard(shard, (*meet->states)[shard.id], meet->errors[shard.id]);
       meet->arrived.count_down();  // a cut's owner may free `meet` from here on
-      if (what == MeetFor::kCut) continue;
+      if (what == MeetFor::kCut || what == MeetFor::kSave || what == MeetFor::kLoad) continue;
       meet->released.wait();
       if (meet->final_watermark > stats.watermark) SetWatermark(shard, meet->final_watermark);
       shard.root->Flush();
@@ -114,10 +118,14 @@ void Engine::SetWatermark(Shard& shard, LocalTime watermark) {
   shard.root->OnWatermark(watermark);
 }
 
-void Engine::Meet(MeetFor what) {
-  Rendezvous meet(what, shard_count());
+void Engine::Gather(Rendezvous& meet) {
   for (auto& shard : shards_) shard->queue.push(Batch{nullptr, 0, 0, &meet});
   meet.arrived.wait();
+}
+
+void Engine::Meet(MeetFor what) {
+  Rendezvous meet(what, shard_count(), nullptr);
+  Gather(meet);
   if (what == MeetFor::kCut) return;
   // Every shard waits at the rendezvous: their max_event are stable.
   LocalTime latest = LocalTime::Min();
@@ -128,6 +136,44 @@ void Engine::Meet(MeetFor what) {
 }
 
 void Engine::Quiesce() { Meet(MeetFor::kCut); }
+
+std::vector<std::string> Engine::SaveState() {
+  std::vector<std::string> states(shard_count());
+  Rendezvous meet(MeetFor::kSave, shard_count(), &states);
+  Gather(meet);
+  return states;
+}
+
+Status Engine::LoadState(std::vector<std::string> states) {
+  if (states.size() != shard_count())
+    return Status::Error("the saved state has " + std::to_string(states.size()) + " shards, the engine " +
+                         std::to_string(shard_count()) + " (start with --shards " +
+                         std::to_string(states.size()) + ")");
+  Rendezvous meet(MeetFor::kLoad, shard_count(), &states);
+  Gather(meet);
+  for (ShardId s = 0; s < shard_count(); ++s)
+    if (!meet.errors[s].empty()) return Status::Error("shard " + std::to_string(s) + ": " + meet.errors[s]);
+  return {};
+}
+
+void Engine::SaveShard(const Shard& shard, std::string& state) const {
+  StateWriter out(state);
+  out.Section("shard");
+  out.Put(shard.stats);
+  out.Put(shard.max_event);
+  shard.root->SaveState(out);
+}
+
+void Engine::LoadShard(Shard& shard, const std::string& state, std::string& error) {
+  StateReader in(state);
+  in.Section("shard");
+  shard.stats = in.Get<ShardStats>();
+  shard.max_event = in.Get<LocalTime>();
+  shard.published_watermark.store(shard.stats.watermark.seconds, std::memory_order_relaxed);
+  shard.root->LoadState(in);
+  if (!in.failed() && !in.at_end()) in.Fail("bytes after the operators' state");
+  if (in.failed()) error = in.error();
+}
 
 void Engine::FlushWindows() { Meet(MeetFor::kFlush); }
 

@@ -17,9 +17,11 @@
 #include <latch>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "engine/base/hash.h"
+#include "engine/base/status.h"
 #include "engine/operator.h"
 #include "engine/record_chunk.h"
 
@@ -71,6 +73,15 @@ class Engine {
   // Ends input: FlushWindows(), then the shards stop. Idempotent.
   void Drain();
 
+  // Checkpoints. At a clean cut (after Quiesce(), while no Submit() runs):
+  // every shard writes its state — statistics, watermark, operators — on
+  // its own thread, all in parallel; one string per shard.
+  std::vector<std::string> SaveState();
+  // Before the first Submit(): every shard reads back what SaveState()
+  // wrote, on its own thread. An error names the shard whose state does not
+  // read back (damaged, or written with another shard count or build).
+  Status LoadState(std::vector<std::string> states);
+
   uint32_t shard_count() const { return static_cast<uint32_t>(shards_.size()); }
   ShardId ShardOf(uint64_t partition_hash) const { return ScaleToRange(partition_hash, shard_count()); }
   // REQUIRES: Drain() has returned.
@@ -103,8 +114,12 @@ class Engine {
   void SetWatermark(Shard& shard, LocalTime watermark);
   void RunShard(Shard& shard);
   void Finish(RecordChunk* chunk);  // runs the chunk's completion and returns it to the pool
-  enum class MeetFor { kCut, kFlush, kStop };
+  enum class MeetFor { kCut, kFlush, kStop, kSave, kLoad };
   void Meet(MeetFor what);
+  void Gather(Rendezvous& meet);  // every shard has arrived at `meet`
+  // On the shard's thread, at a kSave / kLoad rendezvous. `error` is set when `state` does not read back.
+  void SaveShard(const Shard& shard, std::string& state) const;
+  void LoadShard(Shard& shard, const std::string& state, std::string& error);
 
   EngineOptions options_;
   ChunkPool& pool_;

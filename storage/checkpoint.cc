@@ -41,6 +41,10 @@ Result<std::optional<Checkpoint>> LoadCheckpoint(FileSystem& fs, const std::file
       wal = true;
     } else if (line.starts_with("epoch ")) {
       if (!ParseNumber(line.substr(6), checkpoint.epoch)) return corrupt("bad epoch line");
+    } else if (line.starts_with("state ")) {
+      checkpoint.state = line.substr(6);
+      if (checkpoint.state.empty() || checkpoint.state.find('/') != std::string::npos)
+        return corrupt("bad state line");
     } else {
       return corrupt("unknown line");
     }
@@ -53,6 +57,7 @@ Status SaveCheckpoint(FileSystem& fs, const std::filesystem::path& dir, const Ch
   std::string text(kMagic);
   text += "\nwal " + std::to_string(checkpoint.wal.bytes) + "\n";
   text += "epoch " + std::to_string(checkpoint.epoch) + "\n";
+  if (!checkpoint.state.empty()) text += "state " + checkpoint.state + "\n";
   return fs.WriteAtomically(dir / kFile, text);
 }
 

@@ -9,6 +9,12 @@
 //   civicflow checkpoint 1
 //   wal <log position>
 //   epoch <segments epoch>        (storage/segments/segment_layout.h)
+//   state <file name>             (storage/state_file.h; absent: none saved)
+//
+// With a state file, recovery loads it and replays the log from `wal` on;
+// without one (a checkpoint written by `civicflow replay`, or by a build
+// before state files), it replays the whole log, with segments muted up
+// to `wal`, to rebuild the operators' state.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -24,6 +30,7 @@ namespace civicflow::storage {
 struct Checkpoint {
   WalPosition wal;
   uint64_t epoch = 0;  // segment files of later epochs are not final
+  std::string state;   // file name in DIR/state; empty: none
 };
 
 // nullopt when DIR has no checkpoint yet; an error when it is unreadable.

@@ -86,6 +86,8 @@ class PosixFileSystem final : public FileSystem {
   Status WriteAtomically(const std::filesystem::path& path, std::string_view contents) override {
     std::filesystem::path temp = path;
     temp += ".tmp";
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
     {
       const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       if (fd < 0) return Errno("cannot create", temp);

@@ -36,7 +36,8 @@ class FileSystem {
   // Cuts `path` to `size` bytes and makes that durable.
   virtual Status Truncate(const std::filesystem::path& path, uint64_t size) = 0;
   // Replaces `path` with `contents` so that a crash leaves either the old or
-  // the new file: temp file, fsync, rename, directory fsync.
+  // the new file: temp file, fsync, rename, directory fsync. Creates the
+  // directory if missing.
   virtual Status WriteAtomically(const std::filesystem::path& path, std::string_view contents) = 0;
   // Names of the regular files in `dir`, sorted; empty if `dir` is missing.
   virtual Result<std::vector<std::string>> List(const std::filesystem::path& dir) = 0;

@@ -4,6 +4,7 @@
 
 #include "engine/live_ingest.h"
 #include "ingest/archive/archive_parser.h"
+#include "storage/state_file.h"
 #include "storage/wal/wal_reader.h"
 
 namespace civicflow {
@@ -64,15 +65,23 @@ DurableIngest::~DurableIngest() {
   if (wal_) wal_->Close();
 }
 
-Status DurableIngest::Recover(const Recall& recall) {
-  const WalPosition live_from = checkpoint_ ? checkpoint_->wal : WalPosition{};
-  bool muted = live_from > WalPosition{};
+Status DurableIngest::Recover(AdapterMemory& adapters) {
+  adapters_ = &adapters;
+  const WalPosition checkpointed = checkpoint_ ? checkpoint_->wal : WalPosition{};
+  const bool from_state = checkpoint_ && !checkpoint_->state.empty();
+  if (from_state) {
+    if (Status s = LoadState(checkpoint_->state); !s.ok()) return s;
+    recovery_.state = checkpoint_->state;
+  }
+  // Without state, the frames before the checkpoint rebuild it, muted.
+  const WalPosition replay_from = from_state ? checkpointed : WalPosition{};
+  bool muted = checkpointed > replay_from;
   segments_.SetMuted(muted);
   ingest::ArchiveParser parser;
   ingest::IngestCounts counts;
   Result<storage::WalScan> scan =
-      storage::ScanWal(fs_, WalDir(data_dir_), WalPosition{}, [&](const storage::WalFrame& frame) -> Status {
-        if (muted && frame.position >= live_from) {
+      storage::ScanWal(fs_, WalDir(data_dir_), replay_from, [&](const storage::WalFrame& frame) -> Status {
+        if (muted && frame.position >= checkpointed) {
           engine_.Quiesce();
           segments_.SetMuted(false);
           muted = false;
@@ -89,27 +98,40 @@ Status DurableIngest::Recover(const Recall& recall) {
         counts.dead_letters.clear();
         parser.ParseBlock(chunk->input.data(), frame.payload.size(), chunk->input.size(), *chunk, counts);
         recovery_.unreadable += !counts.dead_letters.empty();
-        if (!chunk->records.empty()) recall(chunk->records[0].interface, BodyOf(frame.payload));
+        if (!chunk->records.empty()) adapters.Recall(chunk->records[0].interface, BodyOf(frame.payload));
         engine_.Submit(chunk);
         return {};
       });
   if (!scan.ok()) return scan.status();
   engine_.Quiesce();
   segments_.SetMuted(false);
-  if (scan->end < live_from)
-    return Status::Error("the WAL ends at " + std::to_string(scan->end.bytes) +
-                         ", before the checkpoint at " + std::to_string(live_from.bytes) +
+  if (scan->begin > replay_from || scan->end < checkpointed)
+    return Status::Error("the WAL holds positions " + std::to_string(scan->begin.bytes) + " to " +
+                         std::to_string(scan->end.bytes) + ", recovery needs " +
+                         std::to_string(replay_from.bytes) + " to " + std::to_string(checkpointed.bytes) +
                          ": acknowledged uploads are missing (" +
                          (scan->damage.empty() ? "files removed" : scan->damage) + ")");
   recovery_.damage = scan->damage;
   if (Status s = storage::RepairWal(fs_, WalDir(data_dir_), *scan); !s.ok()) return s;
   // What was replayed live is checkpointed now, so another crash does not redo it.
-  if (recovery_.frames > recovery_.muted)
+  if (recovery_.frames > recovery_.muted || (!from_state && scan->end > WalPosition{}))
     if (Status s = SaveCheckpointAt(scan->end); !s.ok()) return s;
   Result<std::unique_ptr<storage::WalWriter>> wal =
       storage::WalWriter::Open(fs_, WalDir(data_dir_), scan->end, options_.wal);
   if (!wal.ok()) return wal.status();
   wal_ = std::move(*wal);
+  return {};
+}
+
+Status DurableIngest::LoadState(const std::string& name) {
+  Result<storage::SavedState> state = storage::LoadStateFile(fs_, data_dir_, name);
+  if (!state.ok()) return state.status();
+  if (Status s = engine_.LoadState(std::move(state->shards)); !s.ok())
+    return Status::Error("state " + name + ": " + s.message());
+  StateReader in(state->adapters);
+  adapters_->LoadState(in);
+  if (!in.failed() && !in.at_end()) in.Fail("bytes after the adapters' state");
+  if (in.failed()) return Status::Error("state " + name + ": adapters: " + in.error());
   return {};
 }
 
@@ -146,9 +168,21 @@ void DurableIngest::MaybeCheckpoint(WalPosition end, bool force) {
 }
 
 Status DurableIngest::SaveCheckpointAt(WalPosition end) {
+  storage::SavedState state;
+  state.shards = engine_.SaveState();
+  StateWriter adapters(state.adapters);
+  adapters_->SaveState(adapters);
+  const std::string name = storage::StateFileName(end);
+  if (Status s = storage::SaveStateFile(fs_, data_dir_, name, state); !s.ok()) return s;
   Result<uint64_t> epoch = segments_.Publish();
   if (!epoch.ok()) return epoch.status();
-  return storage::SaveCheckpoint(fs_, data_dir_, storage::Checkpoint{end, *epoch});
+  if (Status s = storage::SaveCheckpoint(fs_, data_dir_, storage::Checkpoint{end, *epoch, name}); !s.ok())
+    return s;
+  // What the checkpoint no longer needs; a failure here costs disk space only.
+  Status tidy = storage::RemoveStateFilesExcept(fs_, data_dir_, name);
+  if (tidy.ok()) tidy = storage::DropWalBefore(fs_, WalDir(data_dir_), end, options_.wal_retention);
+  if (!tidy.ok()) std::fprintf(stderr, "civicflow: after the checkpoint: %s\n", tidy.message().c_str());
+  return {};
 }
 
 Status DurableIngest::Close() {

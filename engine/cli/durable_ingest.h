@@ -7,21 +7,24 @@
 // the WAL's commit thread hands the chunk to the engine, so the engine sees
 // uploads in log order, one chunk each, exactly as a replay of the log
 // does; `done` runs when every record's fate is known. Every
-// `checkpoint_interval` the commit thread quiesces the engine, publishes the
-// segments epoch and saves a checkpoint at that clean cut (storage/checkpoint.h).
+// `checkpoint_interval` the commit thread quiesces the engine and, at that
+// clean cut, saves the shards' and adapters' state (storage/state_file.h),
+// publishes the segments epoch and saves a checkpoint (storage/checkpoint.h)
+// naming both; WAL files wholly before it go once `wal_retention` passed.
 //
-// Recover() replays the whole log through the engine: frames before the
-// checkpoint with the segments muted (they rebuild the operators' state —
-// dedup sets, open windows, reconciliation sets — whose rows are published
-// already), the rest live; every upload is also handed to `recall` (the
-// adapters relearn registrations and master data). A torn tail is cut off.
+// Recover() loads the checkpoint's state and replays the log after it
+// through the engine, handing every upload to the adapters' Recall too. A
+// checkpoint without state (written by `civicflow replay`) makes it replay
+// the whole log instead, with the segments muted up to the checkpoint (the
+// frames before it rebuild the operators' state; their rows are published
+// already). A torn tail is cut off.
 // Thread-safe Submit(), once Recover() returned; Open(), Recover() and
 // Close() from the owner.
 #include <chrono>
 #include <filesystem>
-#include <functional>
 #include <memory>
 
+#include "engine/base/state_codec.h"
 #include "engine/engine.h"
 #include "ingest/http/record_submitter.h"
 #include "storage/checkpoint.h"
@@ -32,13 +35,29 @@ namespace civicflow {
 
 struct DurableIngestOptions {
   std::chrono::milliseconds checkpoint_interval{10'000};
+  // How long WAL files stay after a checkpoint covers them (for
+  // `civicflow-seg export-archive`); zero drops them at that checkpoint.
+  std::chrono::seconds wal_retention{24 * 3600};
   storage::WalOptions wal;
+};
+
+// The platform adapters' side of checkpoints and recovery (PlatformAdapters).
+class AdapterMemory {
+ public:
+  virtual ~AdapterMemory() = default;
+  // PlatformHandler::SaveState / LoadState of every adapter; SaveState runs
+  // on the WAL's commit thread while requests are served.
+  virtual void SaveState(StateWriter& out) const = 0;
+  virtual void LoadState(StateReader& in) = 0;
+  // An upload replayed from the log (PlatformHandler::Recall).
+  virtual void Recall(ingest::InterfaceId id, std::string_view json) = 0;
 };
 
 // What recovery found in the log.
 struct Recovery {
+  std::string state;        // the checkpoint's state file loaded, if any
   uint64_t frames = 0;      // intact frames replayed
-  uint64_t muted = 0;       // of which before the checkpoint
+  uint64_t muted = 0;       // of which before the checkpoint (no state file)
   uint64_t unreadable = 0;  // frames whose line no longer validates (kept out of the engine)
   std::string damage;       // the torn or corrupt tail that was cut, if any
 };
@@ -55,9 +74,9 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
                                                      const DurableIngestOptions& options);
   ~DurableIngest() override;
 
-  using Recall = std::function<void(ingest::InterfaceId id, std::string_view json)>;
-  // Replays the log (see above), then opens it for appends.
-  Status Recover(const Recall& recall);
+  // Loads the checkpoint's state and replays the log (see above), then
+  // opens it for appends. `adapters` must outlive this.
+  Status Recover(AdapterMemory& adapters);
 
   std::optional<ingest::ValidationError> Submit(ingest::InterfaceId id, std::string_view json,
                                                 int64_t request_ts_ms, Done done) override;
@@ -76,7 +95,9 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
 
   // Commit thread: a checkpoint at `end` if one is due (or `force`).
   void MaybeCheckpoint(storage::WalPosition end, bool force);
+  // At a clean cut: state file, segments epoch, checkpoint, then tidying.
   Status SaveCheckpointAt(storage::WalPosition end);
+  Status LoadState(const std::string& name);  // the state file `name` into the engine and adapters
 
   storage::FileSystem& fs_;
   const std::filesystem::path data_dir_;
@@ -85,6 +106,7 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
   storage::SegmentTables& segments_;
   const DurableIngestOptions options_;
   const std::optional<storage::Checkpoint> checkpoint_;
+  AdapterMemory* adapters_ = nullptr;  // set by Recover()
   Recovery recovery_;
   std::unique_ptr<storage::WalWriter> wal_;
   std::chrono::steady_clock::time_point last_checkpoint_;  // commit thread

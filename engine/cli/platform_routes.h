@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/cli/durable_ingest.h"
 #include "ingest/http/accounts.h"
 #include "ingest/http/platform_handler.h"
 #include "ingest/http/server.h"
@@ -18,15 +19,18 @@ class ParkingAdapter;
 
 namespace civicflow {
 
-class PlatformAdapters {
+class PlatformAdapters final : public AdapterMemory {
  public:
   PlatformAdapters(const ingest::http::Accounts& accounts, const ingest::http::AdapterContext& context,
                    const ingest::parking::ReplenishSource& replenish);
-  ~PlatformAdapters();
+  ~PlatformAdapters() override;
 
   const std::vector<ingest::http::Route>& routes() const { return routes_; }
   // Hands a recalled upload (PlatformHandler::Recall) to its platform's adapter.
-  void Recall(ingest::InterfaceId id, std::string_view json);
+  void Recall(ingest::InterfaceId id, std::string_view json) override;
+  // Every adapter's PlatformHandler::SaveState / LoadState, in platform order.
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
   // Parking lots with a heartbeat session, online and offline (thread-safe).
   ingest::parking::LotCounts ParkingLots() const;
 

@@ -78,6 +78,7 @@ int RunServe(const ServeOptions& options) {
 
   DurableIngestOptions durable_options;
   durable_options.checkpoint_interval = std::chrono::milliseconds(options.checkpoint_interval_ms);
+  durable_options.wal_retention = std::chrono::hours(options.wal_retention_hours);
   durable_options.wal.on_sync = [&metrics](std::chrono::nanoseconds elapsed) {
     metrics.CountWalSync(elapsed);
   };
@@ -88,14 +89,12 @@ int RunServe(const ServeOptions& options) {
   MeteredSubmitter submitter(**ingest, metrics);
   ingest::http::AdapterContext context{submitter, clock, pictures, options.token_lifetime_s * 1000};
   PlatformAdapters adapters(*accounts, context, problem_plates);
-  if (Status s = (*ingest)->Recover(
-          [&](ingest::InterfaceId id, std::string_view json) { adapters.Recall(id, json); });
-      !s.ok())
-    return Fail(s.message());
-  if (const Recovery& r = (*ingest)->recovery(); r.frames > 0 || !r.damage.empty())
-    std::printf("civicflow: recovered %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
-                static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.muted),
-                r.damage.empty() ? "" : "; cut a damaged tail: ", r.damage.c_str());
+  if (Status s = (*ingest)->Recover(adapters); !s.ok()) return Fail(s.message());
+  if (const Recovery& r = (*ingest)->recovery(); !r.state.empty() || r.frames > 0 || !r.damage.empty())
+    std::printf("civicflow: recovered: state %s, %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
+                r.state.empty() ? "none" : r.state.c_str(), static_cast<unsigned long long>(r.frames),
+                static_cast<unsigned long long>(r.muted), r.damage.empty() ? "" : "; cut a damaged tail: ",
+                r.damage.c_str());
   metrics.GoLive();
 
   std::unique_ptr<PgExport> pg;

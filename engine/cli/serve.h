@@ -26,6 +26,7 @@ struct ServeOptions {
   std::string pg_url;                // empty: no PostgreSQL
   int64_t compact_interval_s = 300;  // background segment compaction; 0: never
   uint32_t retention_days = 0;       // partitions older than this are deleted; 0: kept forever
+  int64_t wal_retention_hours = 24;  // checkpointed WAL files are deleted this much later
 };
 
 // Runs until a stop signal; the process exit code. Prints

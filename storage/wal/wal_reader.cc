@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "storage/wal/crc32c.h"
 
@@ -41,27 +43,42 @@ std::string FrameDamage(std::string_view data, size_t offset) {
   return {};
 }
 
+// The WAL files in `wal_dir` with their start positions, in log order.
+Result<std::vector<std::pair<WalPosition, std::string>>> WalFiles(FileSystem& fs,
+                                                                 const std::filesystem::path& wal_dir) {
+  Result<std::vector<std::string>> names = fs.List(wal_dir);
+  if (!names.ok()) return names.status();
+  std::vector<std::pair<WalPosition, std::string>> files;
+  for (std::string& name : *names)
+    if (const std::optional<WalPosition> start = StartOf(name)) files.emplace_back(*start, std::move(name));
+  return files;
+}
+
 }  // namespace
 
 Result<WalScan> ScanWal(FileSystem& fs, const std::filesystem::path& wal_dir, WalPosition from,
                         const std::function<Status(const WalFrame&)>& visit) {
-  Result<std::vector<std::string>> names = fs.List(wal_dir);
-  if (!names.ok()) return names.status();
+  auto files = WalFiles(fs, wal_dir);
+  if (!files.ok()) return files.status();
   WalScan scan;
-  for (const std::string& name : *names) {
-    const std::optional<WalPosition> start = StartOf(name);
-    if (!start) continue;
+  if (!files->empty()) scan.begin = scan.end = files->front().first;
+  for (size_t i = 0; i < files->size(); ++i) {
+    const auto& [start, name] = (*files)[i];
     const auto damaged = [&](std::string why, uint64_t offset) {
       scan.damage = name + " at offset " + std::to_string(offset) + ": " + std::move(why);
       scan.damaged_file = name;
       scan.damaged_offset = offset;
       return scan;
     };
-    if (*start != scan.end && !(scan.end.bytes == 0 && scan.frames == 0 && start->bytes > 0))
-      return damaged("starts at log position " + std::to_string(start->bytes) + ", the log before ends at " +
+    if (start != scan.end)
+      return damaged("starts at log position " + std::to_string(start.bytes) + ", the log before ends at " +
                          std::to_string(scan.end.bytes),
                      0);
-    scan.end = *start;
+    // A file the next one shows to end at or before `from` holds nothing to visit.
+    if (i + 1 < files->size() && (*files)[i + 1].first <= from) {
+      scan.end = (*files)[i + 1].first;
+      continue;
+    }
     Result<std::string> data = fs.ReadFile(wal_dir / name);
     if (!data.ok()) return data.status();
     size_t offset = 0;
@@ -70,11 +87,12 @@ Result<WalScan> ScanWal(FileSystem& fs, const std::filesystem::path& wal_dir, Wa
       const uint32_t length = LoadU32(data->data() + offset);
       const WalFrame frame{scan.end, static_cast<FrameType>((*data)[offset + 8]),
                            std::string_view(data->data() + offset + kFrameHeaderBytes, length)};
-      if (frame.position >= from)
+      if (frame.position >= from) {
         if (Status status = visit(frame); !status.ok()) return status;
+        ++scan.frames;
+      }
       offset += kFrameHeaderBytes + length;
       scan.end.bytes += kFrameHeaderBytes + length;
-      ++scan.frames;
     }
   }
   return scan;
@@ -92,6 +110,23 @@ Status RepairWal(FileSystem& fs, const std::filesystem::path& wal_dir, const Wal
     if (name > scan.damaged_file && name.ends_with(".wal"))
       if (Status s = fs.Remove(wal_dir / name); !s.ok()) return s;
   return fs.SyncDir(wal_dir);
+}
+
+Status DropWalBefore(FileSystem& fs, const std::filesystem::path& wal_dir, WalPosition position,
+                     std::chrono::seconds keep_for) {
+  auto files = WalFiles(fs, wal_dir);
+  if (!files.ok()) return files.status();
+  const auto now = std::filesystem::file_time_type::clock::now();
+  bool removed = false;
+  for (size_t i = 0; i + 1 < files->size() && (*files)[i + 1].first <= position; ++i) {
+    const std::filesystem::path path = wal_dir / (*files)[i].second;
+    std::error_code ec;
+    const auto written = std::filesystem::last_write_time(path, ec);
+    if (ec || now - written < keep_for) break;  // files are written in order: later ones are younger
+    if (Status s = fs.Remove(path); !s.ok()) return s;
+    removed = true;
+  }
+  return removed ? fs.SyncDir(wal_dir) : Status();
 }
 
 }  // namespace civicflow::storage

@@ -21,6 +21,7 @@ struct Probe {
   std::vector<int64_t> watermarks;
   int flushes = 0;
   std::atomic<bool>* gate = nullptr;  // when set, OnBatch waits for it
+  uint64_t loaded = 0;                // the record count LoadState read
 };
 
 class ProbeOperator final : public Operator {
@@ -40,8 +41,19 @@ class ProbeOperator final : public Operator {
     std::lock_guard lock(probe_.mu);
     ++probe_.flushes;
   }
-  void SaveState(StateWriter&) const override {}
-  void LoadState(StateReader&) override {}
+  // The state: how many records the operator has seen.
+  void SaveState(StateWriter& out) const override {
+    std::lock_guard lock(probe_.mu);
+    probe_.threads.insert(std::this_thread::get_id());
+    out.Section("probe");
+    out.PutCount(probe_.hashes.size());
+  }
+  void LoadState(StateReader& in) override {
+    std::lock_guard lock(probe_.mu);
+    probe_.threads.insert(std::this_thread::get_id());
+    in.Section("probe");
+    probe_.loaded = in.Get<uint64_t>();
+  }
 
  private:
   Probe& probe_;
@@ -85,6 +97,80 @@ TEST(Engine, RoutesEveryRecordOnceToItsShardOnOneThreadEach) {
     seen += probes[s].hashes.size();
   }
   EXPECT_EQ(seen, expected.size());
+}
+
+TEST(Engine, SavedStateContinuesInAFreshEngineOnEachShardsOwnThread) {
+  ChunkPool pool(4);
+  EngineOptions options;
+  options.shards = 3;
+  std::vector<Probe> before(3), after(3);
+  std::vector<std::string> states;
+  std::vector<ShardStats> saved_stats(3);
+  {
+    Engine engine(options, pool, [&](ShardId s) { return std::make_unique<ProbeOperator>(before[s]); });
+    RecordChunk* chunk = pool.Acquire();
+    Fill(*chunk, 0, 300, 10'000);
+    engine.Submit(chunk);
+    engine.Quiesce();
+    states = engine.SaveState();
+    for (ShardId s = 0; s < 3; ++s) saved_stats[s].watermark = engine.watermark(s);
+  }
+  ASSERT_EQ(states.size(), 3u);
+  {
+    Engine engine(options, pool, [&](ShardId s) { return std::make_unique<ProbeOperator>(after[s]); });
+    ASSERT_TRUE(engine.LoadState(states).ok());
+    for (ShardId s = 0; s < 3; ++s) {
+      EXPECT_EQ(engine.watermark(s), saved_stats[s].watermark) << "the watermark is part of the state";
+      EXPECT_GT(engine.watermark(s), LocalTime::Min());
+    }
+    RecordChunk* chunk = pool.Acquire();
+    Fill(*chunk, 1000, 300, 5'000);  // all behind the restored watermark
+    engine.Submit(chunk);
+    engine.Drain();
+    uint64_t records = 0, late = 0;
+    for (ShardId s = 0; s < 3; ++s) {
+      records += engine.stats(s).records;
+      late += engine.stats(s).late;
+    }
+    EXPECT_EQ(records, 600u) << "statistics continue";
+    EXPECT_EQ(late, 300u);
+  }
+  for (ShardId s = 0; s < 3; ++s) {
+    EXPECT_EQ(after[s].loaded, before[s].hashes.size());
+    EXPECT_GT(before[s].hashes.size(), 0u);
+    EXPECT_EQ(after[s].threads.size(), 1u) << "loading runs on the shard's own thread";
+  }
+}
+
+TEST(Engine, StateOfAnotherShardCountOrDamagedIsRefusedWithTheReason) {
+  ChunkPool pool(2);
+  EngineOptions options;
+  options.shards = 2;
+  std::vector<Probe> probes(2), fresh(2), three(3);
+  std::vector<std::string> states;
+  {
+    Engine engine(options, pool, [&](ShardId s) { return std::make_unique<ProbeOperator>(probes[s]); });
+    states = engine.SaveState();
+  }
+  {
+    EngineOptions more = options;
+    more.shards = 3;
+    Engine engine(more, pool, [&](ShardId s) { return std::make_unique<ProbeOperator>(three[s]); });
+    Status s = engine.LoadState(states);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("--shards 2"), std::string::npos) << s.message();
+  }
+  Engine engine(options, pool, [&](ShardId s) { return std::make_unique<ProbeOperator>(fresh[s]); });
+  std::vector<std::string> damaged = states;
+  damaged[1].pop_back();
+  Status s = engine.LoadState(damaged);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("shard 1"), std::string::npos) << s.message();
+  damaged = states;
+  damaged[0] += "x";
+  s = engine.LoadState(damaged);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("bytes after"), std::string::npos) << s.message();
 }
 
 TEST(Engine, WatermarkTrailsMaxEventTimeByAllowedLatenessAndCountsLateRecords) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "storage/checkpoint.h"
+#include "storage/state_file.h"
 #include "storage/wal/crc32c.h"
 #include "storage/wal/wal_reader.h"
 #include "storage/wal/wal_writer.h"
@@ -225,16 +227,101 @@ TEST_F(WalTest, CheckpointRoundTripsAndRejectsGarbage) {
   auto none = LoadCheckpoint(fs_, dir_);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
-  Checkpoint saved{WalPosition{12345}, 77};
+  Checkpoint saved{WalPosition{12345}, 77, StateFileName(WalPosition{12345})};
   ASSERT_TRUE(SaveCheckpoint(fs_, dir_, saved).ok());
   auto loaded = LoadCheckpoint(fs_, dir_);
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
   EXPECT_EQ((*loaded)->wal, saved.wal);
   EXPECT_EQ((*loaded)->epoch, 77u);
+  EXPECT_EQ((*loaded)->state, "00000000000000012345.state");
+  ASSERT_TRUE(SaveCheckpoint(fs_, dir_, Checkpoint{WalPosition{9}, 1, ""}).ok());
+  loaded = LoadCheckpoint(fs_, dir_);
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  EXPECT_EQ((*loaded)->state, "") << "a checkpoint without state stays one";
   std::ofstream(dir_ / "CHECKPOINT") << "civicflow checkpoint 1\nwal twelve\n";
   auto bad = LoadCheckpoint(fs_, dir_);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("bad wal line"), std::string::npos);
+}
+
+TEST_F(WalTest, StateFilesRoundTripAndEveryDamageIsNamed) {
+  SavedState saved{"adapters", {"shard zero", std::string(100'000, 's'), ""}};
+  const std::string name = StateFileName(WalPosition{77});
+  ASSERT_TRUE(SaveStateFile(fs_, dir_, name, saved).ok());
+  auto loaded = LoadStateFile(fs_, dir_, name);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->adapters, saved.adapters);
+  EXPECT_EQ(loaded->shards, saved.shards);
+
+  const fs::path path = dir_ / "state" / name;
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto load_bytes = [&](const std::string& content) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+    return LoadStateFile(fs_, dir_, name);
+  };
+  for (size_t cut : {size_t{0}, size_t{10}, size_t{30}, bytes.size() / 2, bytes.size() - 1}) {
+    auto torn = load_bytes(bytes.substr(0, cut));
+    ASSERT_FALSE(torn.ok()) << "cut at " << cut;
+    EXPECT_NE(torn.status().message().find("damaged"), std::string::npos) << torn.status().message();
+  }
+  std::string flipped = bytes;
+  flipped[bytes.size() - 50'000] ^= 0x20;
+  auto corrupt = load_bytes(flipped);
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_NE(corrupt.status().message().find("checksum"), std::string::npos) << corrupt.status().message();
+  std::string other_format = bytes;
+  other_format[16] = 99;
+  auto newer = load_bytes(other_format);
+  ASSERT_FALSE(newer.ok());
+  EXPECT_NE(newer.status().message().find("state format 99"), std::string::npos) << newer.status().message();
+  EXPECT_FALSE(LoadStateFile(fs_, dir_, "missing.state").ok());
+
+  ASSERT_TRUE(SaveStateFile(fs_, dir_, StateFileName(WalPosition{99}), saved).ok());
+  ASSERT_TRUE(RemoveStateFilesExcept(fs_, dir_, StateFileName(WalPosition{99})).ok());
+  EXPECT_FALSE(fs::exists(path));
+  EXPECT_TRUE(fs::exists(dir_ / "state" / StateFileName(WalPosition{99})));
+}
+
+TEST_F(WalTest, FilesACheckpointCoversAreDroppedAndNotReadAgain) {
+  const std::vector<std::string> payloads = Payloads(300, "frame ");
+  std::vector<WalPosition> positions;
+  {
+    auto wal = WalWriter::Open(fs_, dir_, {}, WalOptions{.file_bytes = 4096});
+    ASSERT_TRUE(wal.ok());
+    for (const std::string& p : payloads) {
+      std::promise<WalPosition> end;
+      (*wal)->Append(FrameType::kUpload, p, [&](const Status&, WalPosition at) { end.set_value(at); });
+      positions.push_back(end.get_future().get());
+    }
+  }
+  const WalPosition checkpoint = positions[199];  // just past frame 199
+  const auto files = [&] {
+    std::vector<std::string> names;
+    for (auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const std::vector<std::string> before = files();
+  ASSERT_TRUE(DropWalBefore(fs_, dir_, checkpoint, std::chrono::hours(1)).ok());
+  EXPECT_EQ(files(), before) << "files younger than the retention stay";
+  ASSERT_TRUE(DropWalBefore(fs_, dir_, checkpoint, std::chrono::seconds(0)).ok());
+  const std::vector<std::string> after = files();
+  ASSERT_LT(after.size(), before.size());
+  ASSERT_GE(after.front(), before.front());
+  EXPECT_LE(std::stoull(after.front()), checkpoint.bytes) << "the file holding the checkpoint stays";
+
+  std::vector<std::string> read;
+  auto scan = Scan(read, checkpoint);
+  ASSERT_TRUE(scan.ok()) << scan.status().message();
+  EXPECT_TRUE(scan->damage.empty()) << scan->damage;
+  EXPECT_EQ(scan->begin.bytes, std::stoull(after.front()));
+  EXPECT_EQ(read, std::vector<std::string>(payloads.begin() + 200, payloads.end()));
+  EXPECT_EQ(scan->frames, 100u);
+  EXPECT_EQ(scan->end, positions.back());
 }
 
 }  // namespace
