@@ -20,11 +20,12 @@ constexpr const char* kUsage =
     "SECONDS]\n"
     "                  [--lateness SECONDS] [--dedup-horizon SECONDS] [--reconcile-grace SECONDS]\n"
     "                  [--checkpoint-interval MS] [--pg URL] [--compact-interval SECONDS]\n"
-    "                  [--retention-days D] [--wal-retention-hours H]\n"
+    "                  [--retention-days D] [--wal-retention-hours H] [--wal-file-mb MB]\n"
     "      Serves every platform's upload interfaces on one port; an upload is acknowledged once it is\n"
     "      in the WAL (DIR/wal); a restart loads the last checkpoint's state (DIR/state) and replays the\n"
     "      WAL after it. WAL files a checkpoint covers are deleted --wal-retention-hours later (default\n"
-    "      24; 0 = at that checkpoint). Tables are Parquet segments under\n"
+    "      24; 0 = at that checkpoint); a WAL file is closed at --wal-file-mb (default 64). Tables are\n"
+    "      Parquet segments under\n"
     "      DIR/segments; with --pg, PostgreSQL follows them. Every --compact-interval\n"
     "      (default 300, 0 = never) each partition's files of final epochs are merged into one compact\n"
     "      file (as civicflow-seg compact --min-files 4 does); --retention-days D (default 0 = keep\n"
@@ -156,6 +157,9 @@ int Serve(int argc, char** argv) {
     } else if (arg == "--compact-interval") {
       if (n > 365 * 86'400) return Usage("--compact-interval needs 0..31536000 seconds");
       options.compact_interval_s = n;
+    } else if (arg == "--wal-file-mb") {
+      if (n < 1 || n > 4096) return Usage("--wal-file-mb needs 1..4096");
+      options.wal_file_mb = n;
     } else if (arg == "--wal-retention-hours") {
       if (n > 100'000 * 24) return Usage("--wal-retention-hours needs 0..2400000");
       options.wal_retention_hours = n;

@@ -27,6 +27,7 @@ struct ServeOptions {
   int64_t compact_interval_s = 300;  // background segment compaction; 0: never
   uint32_t retention_days = 0;       // partitions older than this are deleted; 0: kept forever
   int64_t wal_retention_hours = 24;  // checkpointed WAL files are deleted this much later
+  int64_t wal_file_mb = 64;          // a WAL file is closed and the next begun at this size
 };
 
 // Runs until a stop signal; the process exit code. Prints

@@ -54,7 +54,9 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   ASSERT_GT(uploads.size(), 1000u);
 
   const fs::path data = dir / "serve";
-  const std::vector<std::string> frequent_checkpoints = {"--checkpoint-interval", "200"};
+  // Frequent checkpoints, small WAL files dropped as soon as a checkpoint covers them.
+  const std::vector<std::string> frequent_checkpoints = {"--checkpoint-interval", "200", "--wal-file-mb", "1",
+                                                         "--wal-retention-hours", "0"};
   auto serve =
       std::make_unique<testing::ServeProcess>(data, demo.accounts_file, "127.0.0.1:0", frequent_checkpoints);
   ASSERT_NE(serve->port(), 0);
@@ -76,7 +78,7 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   });
 
   std::mt19937 random(20261122);
-  int kills = 0;
+  int kills = 0, from_state = 0;
   for (; kills < 10 && sent < uploads.size(); ++kills) {
     // Kill points spread over the run: 20..320 ms apart.
     std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % 300));
@@ -84,12 +86,19 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
     serve = std::make_unique<testing::ServeProcess>(data, demo.accounts_file, listen, frequent_checkpoints);
     ASSERT_NE(serve->port(), 0) << "restart " << kills + 1;
     EXPECT_NE(serve->startup_output().find("recovered"), std::string::npos) << serve->startup_output();
+    from_state += serve->startup_output().find("recovered: state 0") != std::string::npos;
   }
   uploader.join();
   EXPECT_EQ(kills, 10) << "the uploads finished before ten crashes: make the archive larger";
   EXPECT_EQ(serve->Stop(), 0);
-  std::printf("[    crash] %d kills, %zu uploads, %llu resent after a crash\n", kills, uploads.size(),
-              static_cast<unsigned long long>(retries.load()));
+  std::printf("[    crash] %d kills, %d restarts from a state file, %zu uploads, %llu resent after a crash\n",
+              kills, from_state, uploads.size(), static_cast<unsigned long long>(retries.load()));
+  EXPECT_GE(from_state, kills - 1) << "every restart after the first checkpoint loads its state";
+  std::vector<std::string> wal_files;
+  for (const auto& entry : fs::directory_iterator(data / "wal")) wal_files.push_back(entry.path().filename());
+  ASSERT_FALSE(wal_files.empty());
+  EXPECT_NE(*std::min_element(wal_files.begin(), wal_files.end()), "00000000000000000000.wal")
+      << "checkpoints drop the WAL files they cover";
 
   ReplayOptions replay;
   replay.data_dir = (dir / "replay").string();
