@@ -42,14 +42,14 @@ Result<std::optional<Checkpoint>> LoadCheckpoint(FileSystem& fs, const std::file
     } else if (line.starts_with("epoch ")) {
       if (!ParseNumber(line.substr(6), checkpoint.epoch)) return corrupt("bad epoch line");
     } else if (line.starts_with("state ")) {
-      checkpoint.state = line.substr(6);
-      if (checkpoint.state.empty() || checkpoint.state.find('/') != std::string::npos)
-        return corrupt("bad state line");
+      checkpoint.state.emplace();
+      if (!ParseNumber(line.substr(6), checkpoint.state->bytes)) return corrupt("bad state line");
     } else {
       return corrupt("unknown line");
     }
   }
   if (!wal) return corrupt("no wal position");
+  if (checkpoint.state && *checkpoint.state > checkpoint.wal) return corrupt("state after the wal position");
   return std::optional<Checkpoint>(std::move(checkpoint));
 }
 
@@ -57,7 +57,7 @@ Status SaveCheckpoint(FileSystem& fs, const std::filesystem::path& dir, const Ch
   std::string text(kMagic);
   text += "\nwal " + std::to_string(checkpoint.wal.bytes) + "\n";
   text += "epoch " + std::to_string(checkpoint.epoch) + "\n";
-  if (!checkpoint.state.empty()) text += "state " + checkpoint.state + "\n";
+  if (checkpoint.state) text += "state " + std::to_string(checkpoint.state->bytes) + "\n";
   return fs.WriteAtomically(dir / kFile, text);
 }
 

@@ -9,12 +9,13 @@
 //   civicflow checkpoint 1
 //   wal <log position>
 //   epoch <segments epoch>        (storage/segments/segment_layout.h)
-//   state <file name>             (storage/state_file.h; absent: none saved)
+//   state <log position>          (storage/state_file.h; absent: none saved)
 //
-// With a state file, recovery loads it and replays the log from `wal` on;
-// without one (a checkpoint written by `civicflow replay`, or by a build
-// before state files), it replays the whole log, with segments muted up
-// to `wal`, to rebuild the operators' state.
+// State is saved less often than segments are published: the state file is
+// the one saved at `state` ≤ `wal`. Recovery loads it and replays the log
+// from there, with the segments muted up to `wal` (those rows are published
+// already), live after. Without state (a checkpoint written by `civicflow
+// replay`), it replays the whole log, muted up to `wal`.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -30,7 +31,7 @@ namespace civicflow::storage {
 struct Checkpoint {
   WalPosition wal;
   uint64_t epoch = 0;  // segment files of later epochs are not final
-  std::string state;   // file name in DIR/state; empty: none
+  std::optional<WalPosition> state;  // where the state file was saved; nullopt: none
 };
 
 // nullopt when DIR has no checkpoint yet; an error when it is unreadable.

@@ -21,8 +21,7 @@ std::string StateFileName(WalPosition at) {
   return name + std::string(kSuffix);
 }
 
-Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, const std::string& name,
-                     const SavedState& state) {
+Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at, const SavedState& state) {
   size_t total = kMagic.size() + 8 + 12 + state.adapters.size();
   for (const std::string& shard : state.shards) total += 12 + shard.size();
   std::string file;
@@ -37,11 +36,11 @@ Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, const std
   };
   blob(state.adapters);
   for (const std::string& shard : state.shards) blob(shard);
-  return fs.WriteAtomically(StateDir(dir) / name, file);
+  return fs.WriteAtomically(StateDir(dir) / StateFileName(at), file);
 }
 
-Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& dir, const std::string& name) {
-  const std::filesystem::path path = StateDir(dir) / name;
+Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at) {
+  const std::filesystem::path path = StateDir(dir) / StateFileName(at);
   Result<std::string> file = fs.ReadFile(path);
   if (!file.ok()) return file.status();
   const auto damaged = [&](const std::string& why) {
@@ -70,7 +69,8 @@ Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& di
   return state;
 }
 
-Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir, const std::string& keep) {
+Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir, WalPosition at) {
+  const std::string keep = StateFileName(at);
   Result<std::vector<std::string>> names = fs.List(StateDir(dir));
   if (!names.ok()) return names.status();
   for (const std::string& name : *names)

@@ -25,13 +25,13 @@ struct SavedState {
   std::vector<std::string> shards;
 };
 
+// DIR/state/<name>: the state saved at log position `at`.
 std::string StateFileName(WalPosition at);
 
-Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, const std::string& name,
-                     const SavedState& state);
+Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at, const SavedState& state);
 // An error if the file is missing, damaged (length, checksum) or of another format.
-Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& dir, const std::string& name);
-// Removes every state file but `keep` (older checkpoints', or one whose checkpoint was never saved).
-Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir, const std::string& keep);
+Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at);
+// Removes every state file but the one at `at` (older ones, or one no checkpoint came to name).
+Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir, WalPosition at);
 
 }  // namespace civicflow::storage

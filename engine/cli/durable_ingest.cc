@@ -59,7 +59,8 @@ DurableIngest::DurableIngest(storage::FileSystem& fs, std::filesystem::path data
       segments_(segments),
       options_(options),
       checkpoint_(std::move(checkpoint)),
-      last_checkpoint_(std::chrono::steady_clock::now()) {}
+      last_checkpoint_(std::chrono::steady_clock::now()),
+      last_state_(last_checkpoint_) {}
 
 DurableIngest::~DurableIngest() {
   if (wal_) wal_->Close();
@@ -68,13 +69,14 @@ DurableIngest::~DurableIngest() {
 Status DurableIngest::Recover(AdapterMemory& adapters) {
   adapters_ = &adapters;
   const WalPosition checkpointed = checkpoint_ ? checkpoint_->wal : WalPosition{};
-  const bool from_state = checkpoint_ && !checkpoint_->state.empty();
-  if (from_state) {
-    if (Status s = LoadState(checkpoint_->state); !s.ok()) return s;
-    recovery_.state = checkpoint_->state;
+  // The state file's position, or the start of the log; frames from there to
+  // the checkpoint rebuild state whose rows are published already: muted.
+  const WalPosition replay_from = checkpoint_ && checkpoint_->state ? *checkpoint_->state : WalPosition{};
+  if (checkpoint_ && checkpoint_->state) {
+    if (Status s = LoadState(replay_from); !s.ok()) return s;
+    recovery_.state = storage::StateFileName(replay_from);
   }
-  // Without state, the frames before the checkpoint rebuild it, muted.
-  const WalPosition replay_from = from_state ? checkpointed : WalPosition{};
+  state_at_ = checkpoint_ ? checkpoint_->state : std::nullopt;
   bool muted = checkpointed > replay_from;
   segments_.SetMuted(muted);
   ingest::ArchiveParser parser;
@@ -113,9 +115,9 @@ Status DurableIngest::Recover(AdapterMemory& adapters) {
                          (scan->damage.empty() ? "files removed" : scan->damage) + ")");
   recovery_.damage = scan->damage;
   if (Status s = storage::RepairWal(fs_, WalDir(data_dir_), *scan); !s.ok()) return s;
-  // What was replayed live is checkpointed now, so another crash does not redo it.
-  if (recovery_.frames > recovery_.muted || (!from_state && scan->end > WalPosition{}))
-    if (Status s = SaveCheckpointAt(scan->end); !s.ok()) return s;
+  // A checkpoint with state here, so another crash does not redo this replay.
+  if (recovery_.frames > 0)
+    if (Status s = SaveCheckpointAt(scan->end, /*with_state=*/true); !s.ok()) return s;
   Result<std::unique_ptr<storage::WalWriter>> wal =
       storage::WalWriter::Open(fs_, WalDir(data_dir_), scan->end, options_.wal);
   if (!wal.ok()) return wal.status();
@@ -123,9 +125,10 @@ Status DurableIngest::Recover(AdapterMemory& adapters) {
   return {};
 }
 
-Status DurableIngest::LoadState(const std::string& name) {
-  Result<storage::SavedState> state = storage::LoadStateFile(fs_, data_dir_, name);
+Status DurableIngest::LoadState(WalPosition at) {
+  Result<storage::SavedState> state = storage::LoadStateFile(fs_, data_dir_, at);
   if (!state.ok()) return state.status();
+  const std::string name = storage::StateFileName(at);
   if (Status s = engine_.LoadState(std::move(state->shards)); !s.ok())
     return Status::Error("state " + name + ": " + s.message());
   StateReader in(state->adapters);
@@ -159,27 +162,33 @@ void DurableIngest::MaybeCheckpoint(WalPosition end, bool force) {
   const auto now = std::chrono::steady_clock::now();
   if (!force && now - last_checkpoint_ < options_.checkpoint_interval) return;
   last_checkpoint_ = now;
+  const bool with_state = force || now - last_state_ >= options_.state_interval;
   engine_.Quiesce();
-  if (Status s = SaveCheckpointAt(end); !s.ok()) {
+  if (Status s = SaveCheckpointAt(end, with_state); !s.ok()) {
     // Recovery then starts from the previous checkpoint: slower, not wrong.
     std::fprintf(stderr, "civicflow: checkpoint failed: %s\n", s.message().c_str());
     checkpoint_status_ = s;
   }
 }
 
-Status DurableIngest::SaveCheckpointAt(WalPosition end) {
-  storage::SavedState state;
-  state.shards = engine_.SaveState();
-  StateWriter adapters(state.adapters);
-  adapters_->SaveState(adapters);
-  const std::string name = storage::StateFileName(end);
-  if (Status s = storage::SaveStateFile(fs_, data_dir_, name, state); !s.ok()) return s;
+Status DurableIngest::SaveCheckpointAt(WalPosition end, bool with_state) {
+  if (with_state) {
+    storage::SavedState state;
+    state.shards = engine_.SaveState();
+    StateWriter adapters(state.adapters);
+    adapters_->SaveState(adapters);
+    if (Status s = storage::SaveStateFile(fs_, data_dir_, end, state); !s.ok()) return s;
+  }
   Result<uint64_t> epoch = segments_.Publish();
   if (!epoch.ok()) return epoch.status();
-  if (Status s = storage::SaveCheckpoint(fs_, data_dir_, storage::Checkpoint{end, *epoch, name}); !s.ok())
+  const std::optional<WalPosition> state_at = with_state ? std::optional(end) : state_at_;
+  if (Status s = storage::SaveCheckpoint(fs_, data_dir_, storage::Checkpoint{end, *epoch, state_at}); !s.ok())
     return s;
+  if (!with_state) return {};
+  state_at_ = end;
+  last_state_ = std::chrono::steady_clock::now();
   // What the checkpoint no longer needs; a failure here costs disk space only.
-  Status tidy = storage::RemoveStateFilesExcept(fs_, data_dir_, name);
+  Status tidy = storage::RemoveStateFilesExcept(fs_, data_dir_, end);
   if (tidy.ok()) tidy = storage::DropWalBefore(fs_, WalDir(data_dir_), end, options_.wal_retention);
   if (!tidy.ok()) std::fprintf(stderr, "civicflow: after the checkpoint: %s\n", tidy.message().c_str());
   return {};

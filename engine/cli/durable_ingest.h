@@ -7,17 +7,18 @@
 // the WAL's commit thread hands the chunk to the engine, so the engine sees
 // uploads in log order, one chunk each, exactly as a replay of the log
 // does; `done` runs when every record's fate is known. Every
-// `checkpoint_interval` the commit thread quiesces the engine and, at that
-// clean cut, saves the shards' and adapters' state (storage/state_file.h),
-// publishes the segments epoch and saves a checkpoint (storage/checkpoint.h)
-// naming both; WAL files wholly before it go once `wal_retention` passed.
+// `checkpoint_interval` the commit thread quiesces the engine, publishes the
+// segments epoch and saves a checkpoint (storage/checkpoint.h) at that clean
+// cut; every `state_interval` the checkpoint also saves the shards' and
+// adapters' state there (storage/state_file.h), and WAL files wholly before
+// it go once `wal_retention` has passed.
 //
-// Recover() loads the checkpoint's state and replays the log after it
-// through the engine, handing every upload to the adapters' Recall too. A
-// checkpoint without state (written by `civicflow replay`) makes it replay
-// the whole log instead, with the segments muted up to the checkpoint (the
-// frames before it rebuild the operators' state; their rows are published
-// already). A torn tail is cut off.
+// Recover() loads the checkpoint's state and replays the log from the
+// state's position through the engine — muted up to the checkpoint (those
+// frames rebuild state whose rows are published already), live after it —
+// handing every upload to the adapters' Recall too. Without state (a
+// checkpoint written by `civicflow replay`) the replay starts at the
+// beginning of the log. A torn tail is cut off.
 // Thread-safe Submit(), once Recover() returned; Open(), Recover() and
 // Close() from the owner.
 #include <chrono>
@@ -35,6 +36,9 @@ namespace civicflow {
 
 struct DurableIngestOptions {
   std::chrono::milliseconds checkpoint_interval{10'000};
+  // State is saved at the first checkpoint this long after the last: a
+  // restart replays at most about this much of the log.
+  std::chrono::milliseconds state_interval{60'000};
   // How long WAL files stay after a checkpoint covers them (for
   // `civicflow-seg export-archive`); zero drops them at that checkpoint.
   std::chrono::seconds wal_retention{24 * 3600};
@@ -57,7 +61,7 @@ class AdapterMemory {
 struct Recovery {
   std::string state;        // the checkpoint's state file loaded, if any
   uint64_t frames = 0;      // intact frames replayed
-  uint64_t muted = 0;       // of which before the checkpoint (no state file)
+  uint64_t muted = 0;       // of which before the checkpoint
   uint64_t unreadable = 0;  // frames whose line no longer validates (kept out of the engine)
   std::string damage;       // the torn or corrupt tail that was cut, if any
 };
@@ -95,9 +99,9 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
 
   // Commit thread: a checkpoint at `end` if one is due (or `force`).
   void MaybeCheckpoint(storage::WalPosition end, bool force);
-  // At a clean cut: state file, segments epoch, checkpoint, then tidying.
-  Status SaveCheckpointAt(storage::WalPosition end);
-  Status LoadState(const std::string& name);  // the state file `name` into the engine and adapters
+  // At a clean cut: state file (if `with_state`), segments epoch, checkpoint, then tidying.
+  Status SaveCheckpointAt(storage::WalPosition end, bool with_state);
+  Status LoadState(storage::WalPosition at);  // the state file saved at `at` into the engine and adapters
 
   storage::FileSystem& fs_;
   const std::filesystem::path data_dir_;
@@ -110,6 +114,8 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
   Recovery recovery_;
   std::unique_ptr<storage::WalWriter> wal_;
   std::chrono::steady_clock::time_point last_checkpoint_;  // commit thread
+  std::chrono::steady_clock::time_point last_state_;       // commit thread
+  std::optional<storage::WalPosition> state_at_;           // the last state file's position
   Status checkpoint_status_;                               // commit thread; read after Close()
 };
 

@@ -19,14 +19,15 @@ constexpr const char* kUsage =
     "                  [--max-connections N] [--idle-timeout MS] [--read-timeout MS] [--token-lifetime "
     "SECONDS]\n"
     "                  [--lateness SECONDS] [--dedup-horizon SECONDS] [--reconcile-grace SECONDS]\n"
-    "                  [--checkpoint-interval MS] [--pg URL] [--compact-interval SECONDS]\n"
+    "                  [--checkpoint-interval MS] [--state-interval MS] [--pg URL] [--compact-interval SECONDS]\n"
     "                  [--retention-days D] [--wal-retention-hours H] [--wal-file-mb MB]\n"
     "      Serves every platform's upload interfaces on one port; an upload is acknowledged once it is\n"
-    "      in the WAL (DIR/wal); a restart loads the last checkpoint's state (DIR/state) and replays the\n"
-    "      WAL after it. WAL files a checkpoint covers are deleted --wal-retention-hours later (default\n"
-    "      24; 0 = at that checkpoint); a WAL file is closed at --wal-file-mb (default 64). Tables are\n"
-    "      Parquet segments under\n"
-    "      DIR/segments; with --pg, PostgreSQL follows them. Every --compact-interval\n"
+    "      in the WAL (DIR/wal). Segments are published every --checkpoint-interval (default 10000 ms),\n"
+    "      operator and adapter state saved every --state-interval (default 60000 ms, DIR/state); a\n"
+    "      restart loads the state and replays the WAL after it. WAL files the state covers are deleted\n"
+    "      --wal-retention-hours later (default 24; 0 = at once); a WAL file is closed at --wal-file-mb\n"
+    "      (default 64). Tables are Parquet segments under DIR/segments; with --pg, PostgreSQL follows\n"
+    "      them. Every --compact-interval\n"
     "      (default 300, 0 = never) each partition's files of final epochs are merged into one compact\n"
     "      file (as civicflow-seg compact --min-files 4 does); --retention-days D (default 0 = keep\n"
     "      forever) also deletes partitions dated before today - D days. SIGTERM drains and exits 0.\n"
@@ -154,6 +155,8 @@ int Serve(int argc, char** argv) {
       options.reconcile_grace_s = n;
     } else if (arg == "--checkpoint-interval") {
       options.checkpoint_interval_ms = n;
+    } else if (arg == "--state-interval") {
+      options.state_interval_ms = n;
     } else if (arg == "--compact-interval") {
       if (n > 365 * 86'400) return Usage("--compact-interval needs 0..31536000 seconds");
       options.compact_interval_s = n;

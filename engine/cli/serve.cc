@@ -78,6 +78,7 @@ int RunServe(const ServeOptions& options) {
 
   DurableIngestOptions durable_options;
   durable_options.checkpoint_interval = std::chrono::milliseconds(options.checkpoint_interval_ms);
+  durable_options.state_interval = std::chrono::milliseconds(options.state_interval_ms);
   durable_options.wal_retention = std::chrono::hours(options.wal_retention_hours);
   durable_options.wal.file_bytes = static_cast<uint64_t>(options.wal_file_mb) << 20;
   durable_options.wal.on_sync = [&metrics](std::chrono::nanoseconds elapsed) {

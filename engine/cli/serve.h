@@ -23,6 +23,7 @@ struct ServeOptions {
   int64_t reconcile_grace_s = 600;
   int64_t token_lifetime_s = 24 * 3600;
   int64_t checkpoint_interval_ms = 10'000;
+  int64_t state_interval_ms = 60'000;
   std::string pg_url;                // empty: no PostgreSQL
   int64_t compact_interval_s = 300;  // background segment compaction; 0: never
   uint32_t retention_days = 0;       // partitions older than this are deleted; 0: kept forever

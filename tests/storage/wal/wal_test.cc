@@ -227,17 +227,21 @@ TEST_F(WalTest, CheckpointRoundTripsAndRejectsGarbage) {
   auto none = LoadCheckpoint(fs_, dir_);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
-  Checkpoint saved{WalPosition{12345}, 77, StateFileName(WalPosition{12345})};
+  Checkpoint saved{WalPosition{12345}, 77, WalPosition{12000}};
   ASSERT_TRUE(SaveCheckpoint(fs_, dir_, saved).ok());
   auto loaded = LoadCheckpoint(fs_, dir_);
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
   EXPECT_EQ((*loaded)->wal, saved.wal);
   EXPECT_EQ((*loaded)->epoch, 77u);
-  EXPECT_EQ((*loaded)->state, "00000000000000012345.state");
-  ASSERT_TRUE(SaveCheckpoint(fs_, dir_, Checkpoint{WalPosition{9}, 1, ""}).ok());
+  EXPECT_EQ((*loaded)->state, WalPosition{12000});
+  ASSERT_TRUE(SaveCheckpoint(fs_, dir_, Checkpoint{WalPosition{9}, 1, std::nullopt}).ok());
   loaded = LoadCheckpoint(fs_, dir_);
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
-  EXPECT_EQ((*loaded)->state, "") << "a checkpoint without state stays one";
+  EXPECT_FALSE((*loaded)->state) << "a checkpoint without state stays one";
+  std::ofstream(dir_ / "CHECKPOINT") << "civicflow checkpoint 1\nwal 10\nstate 11\n";
+  auto ahead = LoadCheckpoint(fs_, dir_);
+  ASSERT_FALSE(ahead.ok());
+  EXPECT_NE(ahead.status().message().find("state after"), std::string::npos) << ahead.status().message();
   std::ofstream(dir_ / "CHECKPOINT") << "civicflow checkpoint 1\nwal twelve\n";
   auto bad = LoadCheckpoint(fs_, dir_);
   ASSERT_FALSE(bad.ok());
@@ -247,8 +251,9 @@ TEST_F(WalTest, CheckpointRoundTripsAndRejectsGarbage) {
 TEST_F(WalTest, StateFilesRoundTripAndEveryDamageIsNamed) {
   SavedState saved{"adapters", {"shard zero", std::string(100'000, 's'), ""}};
   const std::string name = StateFileName(WalPosition{77});
-  ASSERT_TRUE(SaveStateFile(fs_, dir_, name, saved).ok());
-  auto loaded = LoadStateFile(fs_, dir_, name);
+  EXPECT_EQ(name, "00000000000000000077.state");
+  ASSERT_TRUE(SaveStateFile(fs_, dir_, WalPosition{77}, saved).ok());
+  auto loaded = LoadStateFile(fs_, dir_, WalPosition{77});
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(loaded->adapters, saved.adapters);
   EXPECT_EQ(loaded->shards, saved.shards);
@@ -261,7 +266,7 @@ TEST_F(WalTest, StateFilesRoundTripAndEveryDamageIsNamed) {
   }
   const auto load_bytes = [&](const std::string& content) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
-    return LoadStateFile(fs_, dir_, name);
+    return LoadStateFile(fs_, dir_, WalPosition{77});
   };
   for (size_t cut : {size_t{0}, size_t{10}, size_t{30}, bytes.size() / 2, bytes.size() - 1}) {
     auto torn = load_bytes(bytes.substr(0, cut));
@@ -278,10 +283,10 @@ TEST_F(WalTest, StateFilesRoundTripAndEveryDamageIsNamed) {
   auto newer = load_bytes(other_format);
   ASSERT_FALSE(newer.ok());
   EXPECT_NE(newer.status().message().find("state format 99"), std::string::npos) << newer.status().message();
-  EXPECT_FALSE(LoadStateFile(fs_, dir_, "missing.state").ok());
+  EXPECT_FALSE(LoadStateFile(fs_, dir_, WalPosition{78}).ok());
 
-  ASSERT_TRUE(SaveStateFile(fs_, dir_, StateFileName(WalPosition{99}), saved).ok());
-  ASSERT_TRUE(RemoveStateFilesExcept(fs_, dir_, StateFileName(WalPosition{99})).ok());
+  ASSERT_TRUE(SaveStateFile(fs_, dir_, WalPosition{99}, saved).ok());
+  ASSERT_TRUE(RemoveStateFilesExcept(fs_, dir_, WalPosition{99}).ok());
   EXPECT_FALSE(fs::exists(path));
   EXPECT_TRUE(fs::exists(dir_ / "state" / StateFileName(WalPosition{99})));
 }
