@@ -23,6 +23,7 @@ Result<ArchiveExport> ExportArchive(const std::filesystem::path& data_dir, std::
   if (!scan.ok()) return scan.status();
   if (std::fflush(out) != 0 || std::ferror(out)) return Status::Error("cannot write the archive");
   result.frames = scan->frames;
+  result.first = scan->begin.bytes;
   result.damage = scan->damage;
   return result;
 }

@@ -14,6 +14,7 @@ namespace civicflow::seg {
 struct ArchiveExport {
   uint64_t uploads = 0;  // lines written
   uint64_t frames = 0;   // intact frames, flush markers included
+  uint64_t first = 0;    // the log position of the oldest file kept: > 0 once WAL retention dropped files
   std::string damage;    // empty: the log ended cleanly; else where and why it stopped
 };
 

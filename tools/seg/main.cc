@@ -206,6 +206,11 @@ int Main(int argc, char** argv) {
     if (ec) return Fail("cannot rename " + tmp_path + ": " + ec.message());
   }
   if (!exported.ok()) return Fail(exported.status().message());
+  if (exported->first > 0)
+    std::fprintf(stderr,
+                 "civicflow-seg: the WAL starts at log position %llu: older uploads were dropped after "
+                 "serve's --wal-retention-hours\n",
+                 static_cast<unsigned long long>(exported->first));
   if (!exported->damage.empty())
     std::fprintf(stderr,
                  "civicflow-seg: warning: the WAL ends in a torn or corrupt frame (%s); exported what "
