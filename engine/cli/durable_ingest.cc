@@ -173,11 +173,15 @@ void DurableIngest::MaybeCheckpoint(WalPosition end, bool force) {
 
 Status DurableIngest::SaveCheckpointAt(WalPosition end, bool with_state) {
   if (with_state) {
+    const auto start = std::chrono::steady_clock::now();
     storage::SavedState state;
     state.shards = engine_.SaveState();
     StateWriter adapters(state.adapters);
     adapters_->SaveState(adapters);
     if (Status s = storage::SaveStateFile(fs_, data_dir_, end, state); !s.ok()) return s;
+    uint64_t bytes = state.adapters.size();
+    for (const std::string& shard : state.shards) bytes += shard.size();
+    if (options_.on_state_saved) options_.on_state_saved(std::chrono::steady_clock::now() - start, bytes);
   }
   Result<uint64_t> epoch = segments_.Publish();
   if (!epoch.ok()) return epoch.status();

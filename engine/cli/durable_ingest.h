@@ -23,6 +23,7 @@
 // Close() from the owner.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "engine/base/state_codec.h"
@@ -43,6 +44,9 @@ struct DurableIngestOptions {
   // `civicflow-seg export-archive`); zero drops them at that checkpoint.
   std::chrono::seconds wal_retention{24 * 3600};
   storage::WalOptions wal;
+  // Told after each state file is saved: how long saving took (the engine
+  // is paused meanwhile) and its size. Runs on the WAL's commit thread.
+  std::function<void(std::chrono::nanoseconds elapsed, uint64_t bytes)> on_state_saved;
 };
 
 // The platform adapters' side of checkpoints and recovery (PlatformAdapters).

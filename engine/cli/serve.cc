@@ -84,6 +84,9 @@ int RunServe(const ServeOptions& options) {
   durable_options.wal.on_sync = [&metrics](std::chrono::nanoseconds elapsed) {
     metrics.CountWalSync(elapsed);
   };
+  durable_options.on_state_saved = [&metrics](std::chrono::nanoseconds elapsed, uint64_t bytes) {
+    metrics.CountStateSave(elapsed, bytes);
+  };
   auto ingest = DurableIngest::Open(fs, options.data_dir, (*runtime)->engine(), (*runtime)->pool(),
                                     (*runtime)->segments(), *checkpoint, durable_options);
   if (!ingest.ok()) return Fail(ingest.status().message());

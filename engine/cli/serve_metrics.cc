@@ -102,7 +102,14 @@ ServeMetrics::ServeMetrics(const Clock& clock)
       wal_sync_seconds_(registry_
                             .AddHistogram("civicflow_wal_fsync_duration_seconds", "Each fdatasync of the WAL",
                                           {}, metrics::LatencySeconds())
-                            .With({})) {
+                            .With({})),
+      state_save_seconds_(registry_
+                              .AddHistogram("civicflow_state_save_duration_seconds",
+                                            "Each save of the operators' and adapters' state with a checkpoint "
+                                            "(ingest waits meanwhile)",
+                                            {}, metrics::LatencySeconds())
+                              .With({})),
+      state_bytes_(registry_.AddGauge("civicflow_state_bytes", "Size of the last state saved", {}).With({})) {
   registry_.AddGauge("civicflow_build_info", "The running build", {"version", "compiler", "build_type"})
       .With({CIVICFLOW_VERSION, Compiler(), CIVICFLOW_BUILD_TYPE})
       .Set(1);
@@ -205,6 +212,11 @@ void ServeMetrics::CountRejected(ingest::InterfaceId id, uint32_t records) {
 
 void ServeMetrics::CountWalSync(std::chrono::nanoseconds elapsed) {
   wal_sync_seconds_.Observe(Seconds(elapsed));
+}
+
+void ServeMetrics::CountStateSave(std::chrono::nanoseconds elapsed, uint64_t bytes) {
+  state_save_seconds_.Observe(Seconds(elapsed));
+  state_bytes_.Set(static_cast<double>(bytes));
 }
 
 void ServeMetrics::Attach(const AnalyticsRuntime& runtime) {

@@ -43,6 +43,7 @@ class ServeMetrics final : public ingest::http::RequestObserver, public ShardObs
   void CountUpload(ingest::InterfaceId id, const ingest::http::SubmitOutcome& outcome);
   void CountRejected(ingest::InterfaceId id, uint32_t records);
   void CountWalSync(std::chrono::nanoseconds elapsed);
+  void CountStateSave(std::chrono::nanoseconds elapsed, uint64_t bytes);
 
   // The shards' deduplicators are read on their own threads, once attached.
   void Attach(const AnalyticsRuntime& runtime);
@@ -78,6 +79,8 @@ class ServeMetrics final : public ingest::http::RequestObserver, public ShardObs
   metrics::Family<metrics::Counter>& records_;
   metrics::Family<metrics::Histogram>& end_to_end_;
   metrics::Histogram& wal_sync_seconds_;
+  metrics::Histogram& state_save_seconds_;
+  metrics::Gauge& state_bytes_;
   std::atomic<bool> live_{false};
   const AnalyticsRuntime* runtime_ = nullptr;
   std::vector<std::unique_ptr<std::atomic<uint64_t>>> dedup_keys_;  // by shard, stored by the shard

@@ -126,6 +126,8 @@ families=(
   civicflow_dedup_keys:gauge
   civicflow_wal_bytes_total:counter
   civicflow_wal_fsync_duration_seconds:histogram
+  civicflow_state_save_duration_seconds:histogram
+  civicflow_state_bytes:gauge
   civicflow_segment_bytes_total:counter
   civicflow_segment_epoch:gauge
   civicflow_parking_lots_offline:gauge
