@@ -27,6 +27,12 @@ class PlatformAdapters {
   const std::vector<ingest::http::Route>& routes() const { return routes_; }
   // Hands a recalled upload (PlatformHandler::Recall) to its platform's adapter.
   void Recall(ingest::InterfaceId id, std::string_view json);
+  // Checkpoints: every adapter's state, in Platform order. SaveState runs
+  // beside the I/O threads (each adapter takes its own locks); LoadState
+  // before any request or Recall. A failed `in` (see in.error()) may leave
+  // some adapters loaded: build fresh adapters before trying anything else.
+  void SaveState(StateWriter& out) const;
+  void LoadState(StateReader& in);
   // Parking lots with a heartbeat session, online and offline (thread-safe).
   ingest::parking::LotCounts ParkingLots() const;
 
