@@ -38,4 +38,15 @@ void PlatformAdapters::Recall(ingest::InterfaceId id, std::string_view json) {
   adapters_[static_cast<size_t>(spec.platform)]->Recall(spec, json);
 }
 
+void PlatformAdapters::SaveState(StateWriter& out) const {
+  for (const auto& adapter : adapters_) adapter->SaveState(out);
+}
+
+void PlatformAdapters::LoadState(StateReader& in) {
+  for (const auto& adapter : adapters_) {
+    if (in.failed()) return;
+    adapter->LoadState(in);
+  }
+}
+
 }  // namespace civicflow

@@ -28,7 +28,10 @@ class PlatformAdapters final : public AdapterMemory {
   const std::vector<ingest::http::Route>& routes() const { return routes_; }
   // Hands a recalled upload (PlatformHandler::Recall) to its platform's adapter.
   void Recall(ingest::InterfaceId id, std::string_view json) override;
-  // Every adapter's PlatformHandler::SaveState / LoadState, in platform order.
+  // Checkpoints: every adapter's state, in Platform order. SaveState runs
+  // beside the I/O threads (each adapter takes its own locks); LoadState
+  // before any request or Recall. A failed `in` (see in.error()) may leave
+  // some adapters loaded: recovery then stops.
   void SaveState(StateWriter& out) const override;
   void LoadState(StateReader& in) override;
   // Parking lots with a heartbeat session, online and offline (thread-safe).

@@ -98,6 +98,9 @@ class MetricsHandler final : public ingest::http::PlatformHandler {
   size_t BodyLimit(std::string_view) const override { return 0; }
   void Handle(ingest::http::Exchange& exchange) override;
   void RejectOversize(ingest::http::Exchange& exchange) override;
+  // Nothing to keep across a restart: it reads live counters.
+  void SaveState(StateWriter&) const override {}
+  void LoadState(StateReader&) override {}
 
  private:
   const ServeMetrics& metrics_;

@@ -25,6 +25,9 @@ class DashboardHandler final : public ingest::http::PlatformHandler {
   size_t BodyLimit(std::string_view path) const override;
   void Handle(ingest::http::Exchange& exchange) override;
   void RejectOversize(ingest::http::Exchange& exchange) override;
+  // Nothing to keep across a restart: it serves compiled-in pages.
+  void SaveState(StateWriter&) const override {}
+  void LoadState(StateReader&) override {}
 
  private:
   struct ServedFile {

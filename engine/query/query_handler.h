@@ -31,6 +31,9 @@ class QueryHandler final : public ingest::http::PlatformHandler {
   size_t BodyLimit(std::string_view path) const override;
   void Handle(ingest::http::Exchange& exchange) override;
   void RejectOversize(ingest::http::Exchange& exchange) override;
+  // Nothing to keep across a restart: its row cache is rebuilt from the segments.
+  void SaveState(StateWriter&) const override {}
+  void LoadState(StateReader&) override {}
 
  private:
   void Answer(ingest::http::Exchange& exchange);

@@ -2,7 +2,10 @@
 // TokenStore: bearer tokens of one platform. Issuing a token for an account
 // revokes the account's previous one; tokens expire after a lifetime.
 // Thread-safe: I/O threads check tokens under a shared lock, issuing takes
-// the exclusive one.
+// the exclusive one. Checkpoints keep the live tokens with their expiry as
+// absolute clock time, so a token that expired while the server was down is
+// refused after a restart. Tokens are secrets: nothing here puts one in an
+// error message.
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "engine/base/clock.h"
+#include "engine/base/state_codec.h"
 
 namespace civicflow::ingest::http {
 
@@ -29,6 +33,13 @@ class TokenStore {
   // Extends a live token's lifetime from now (parking heartBeats). False when not live.
   bool Refresh(std::string_view token);
   int64_t lifetime_ms() const { return lifetime_ms_; }
+
+  // Checkpoints: every token still live at the clock's now, with its account
+  // and absolute expiry.
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: nothing issued yet. Fails on an account out of range or a
+  // second token for one account.
+  void LoadState(StateReader& in);
 
  private:
   struct Grant {

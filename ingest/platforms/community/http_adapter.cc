@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "engine/base/json_escape.h"
+#include "ingest/http/account_state.h"
 #include "ingest/http/reply_parts.h"
 
 namespace civicflow::ingest::http {
@@ -53,6 +54,7 @@ CommunityAdapter::CommunityAdapter(const std::vector<CommunityAccount>& accounts
     if (!key.ok()) continue;  // Accounts::Parse refuses such files; never matched below
     account_by_app_key_.emplace(account.app_key, keys_.size());
     keys_.push_back(std::move(*key));
+    app_keys_.push_back(account.app_key);
   }
 }
 
@@ -165,6 +167,19 @@ void CommunityAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std
         Send(exchange, kSuccess, "success", OutcomeJson(outcome));
       });
   if (error) Send(exchange, kInvalidData, error->Message());
+}
+
+void CommunityAdapter::SaveState(StateWriter& out) const {
+  out.Section(PlatformName(Platform::kCommunity));
+  PutAccountNames(out, app_keys_, [](const std::string& app_key) { return app_key; });
+  prerequisites_.SaveState(out);
+}
+
+void CommunityAdapter::LoadState(StateReader& in) {
+  in.Section(PlatformName(Platform::kCommunity));
+  CheckAccountNames(in, app_keys_, [](const std::string& app_key) { return app_key; });
+  if (in.failed()) return;
+  prerequisites_.LoadState(in);
 }
 
 void CommunityAdapter::Recall(const InterfaceSpec& spec, std::string_view json) {

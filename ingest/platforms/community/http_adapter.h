@@ -40,6 +40,10 @@ class CommunityAdapter final : public PlatformHandler {
   void RejectOversize(Exchange& exchange) override;
   // Registers the codes a recalled master-data upload registered.
   void Recall(const InterfaceSpec& spec, std::string_view json) override;
+  // Checkpoints: the registered codes. The unsealed AES keys are a cache
+  // (SessionKeys) and are not kept: a sealed key unseals again.
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
   // For tests and tools: whether an accepted upload registered `code`.
   const PrerequisiteBook& prerequisites() const { return prerequisites_; }

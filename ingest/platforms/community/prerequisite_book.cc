@@ -170,4 +170,26 @@ bool PrerequisiteBook::KnowsLocked(CodeKind kind, std::string_view code) const {
   return set.find(code) != set.end();
 }
 
+void PrerequisiteBook::SaveState(StateWriter& out) const {
+  std::shared_lock lock(mutex_);
+  out.Section("registered codes");
+  for (const CodeSet& set : codes_) {
+    out.PutCount(set.size());
+    for (const std::string& code : set) out.PutText(code);
+  }
+}
+
+void PrerequisiteBook::LoadState(StateReader& in) {
+  in.Section("registered codes");
+  CodeSet codes[kCodeKinds];
+  for (CodeSet& set : codes) {
+    const uint64_t n = in.GetCount(sizeof(uint64_t));
+    for (uint64_t i = 0; i < n && !in.failed(); ++i)
+      if (!set.emplace(in.GetText()).second && !in.failed()) return in.Fail("a code registered twice");
+  }
+  if (in.failed()) return;
+  std::unique_lock lock(mutex_);
+  for (size_t kind = 0; kind < kCodeKinds; ++kind) codes_[kind] = std::move(codes[kind]);
+}
+
 }  // namespace civicflow::ingest::http

@@ -9,6 +9,7 @@
 // Which field of which interface registers or references which kind is the
 // table in prerequisite_book.cc. Codes are global (the 编码规则 embed the
 // community code), so one set per kind.
+// Checkpoints keep the registered codes.
 // Thread-safe: Check takes a shared lock for the whole upload; Register the
 // exclusive one (master data only, rare).
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/base/state_codec.h"
 #include "ingest/registry/interface_spec.h"
 
 namespace civicflow::ingest::http {
@@ -44,6 +46,10 @@ class PrerequisiteBook {
   PrerequisiteScan Check(const InterfaceSpec& spec, std::string_view json, size_t capacity) const;
   void Register(const std::vector<std::pair<CodeKind, std::string>>& codes);
   bool Knows(CodeKind kind, std::string_view code) const;
+
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: nothing registered yet.
+  void LoadState(StateReader& in);
 
  private:
   struct TextHash {

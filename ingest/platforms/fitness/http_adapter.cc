@@ -7,6 +7,7 @@
 
 #include "engine/base/json_escape.h"
 #include "ingest/crypto/crypto.h"
+#include "ingest/http/account_state.h"
 #include "ingest/http/multipart.h"
 #include "ingest/http/query_record.h"
 #include "ingest/http/reply_parts.h"
@@ -235,6 +236,22 @@ void FitnessAdapter::Recall(const InterfaceSpec& spec, std::string_view json) {
   if (&spec != &venue_upload_) return;
   std::vector<VenueBook::Venue> venues = VenueBook::VenuesOf(spec, json);
   if (!venues.empty()) venues_.Keep(venues_.TakeTicket(), std::move(venues));
+}
+
+void FitnessAdapter::SaveState(StateWriter& out) const {
+  out.Section(PlatformName(Platform::kFitness));
+  PutAccountNames(out, accounts_, [](const FitnessAccount& account) { return account.appid; });
+  tokens_.SaveState(out);
+  venues_.SaveState(out);
+}
+
+void FitnessAdapter::LoadState(StateReader& in) {
+  in.Section(PlatformName(Platform::kFitness));
+  CheckAccountNames(in, accounts_, [](const FitnessAccount& account) { return account.appid; });
+  if (in.failed()) return;
+  tokens_.LoadState(in);
+  if (in.failed()) return;
+  venues_.LoadState(in);
 }
 
 void FitnessAdapter::UploadFile(Exchange& exchange, const InterfaceSpec& spec) {

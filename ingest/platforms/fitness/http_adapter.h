@@ -39,6 +39,9 @@ class FitnessAdapter final : public PlatformHandler {
   void RejectOversize(Exchange& exchange) override;
   // Keeps the venues of a recalled syncVenueData upload for syncVenueDataGet.
   void Recall(const InterfaceSpec& spec, std::string_view json) override;
+  // Checkpoints: the live tokens and the venues.
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
  private:
   void IssueToken(Exchange& exchange);

@@ -58,4 +58,37 @@ std::optional<std::string> VenueBook::Find(std::string_view venue_id) const {
   return it->second.members;
 }
 
+void VenueBook::SaveState(StateWriter& out) const {
+  std::shared_lock lock(mutex_);
+  out.Section("venues");
+  // Read under the lock: a ticket taken after it belongs to an upload not kept yet.
+  out.Put<uint64_t>(next_ticket_.load(std::memory_order_relaxed));
+  out.PutCount(venues_.size());
+  for (const auto& [venue_id, kept] : venues_) {
+    out.PutText(venue_id);
+    out.Put<uint64_t>(kept.ticket);
+    out.PutText(kept.members);
+  }
+}
+
+void VenueBook::LoadState(StateReader& in) {
+  in.Section("venues");
+  const uint64_t next_ticket = in.Get<uint64_t>();
+  const uint64_t n = in.GetCount(3 * sizeof(uint64_t));
+  std::unordered_map<std::string, Kept> venues;
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) {
+    const std::string_view venue_id = in.GetText();
+    const uint64_t ticket = in.Get<uint64_t>();
+    const std::string_view members = in.GetText();
+    if (in.failed()) break;
+    if (ticket >= next_ticket) return in.Fail("a venue kept with a ticket not yet taken");
+    if (!venues.try_emplace(std::string(venue_id), Kept{ticket, std::string(members)}).second)
+      return in.Fail("a venue kept twice");
+  }
+  if (in.failed()) return;
+  std::unique_lock lock(mutex_);
+  venues_ = std::move(venues);
+  next_ticket_.store(next_ticket, std::memory_order_relaxed);
+}
+
 }  // namespace civicflow::ingest::http

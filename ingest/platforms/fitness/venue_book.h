@@ -4,7 +4,9 @@
 // JSON members of its spec fields, ready to splice into a reply.
 // "Latest" is the order in which uploads were submitted: each upload takes a
 // ticket before it is submitted and keeps its venues, once accepted, unless
-// a later ticket already did. Thread-safe (shared lock to read).
+// a later ticket already did. Checkpoints keep the venues with their tickets
+// and the next ticket, so the order survives a restart. Thread-safe (shared
+// lock to read).
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -15,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/base/state_codec.h"
 #include "ingest/registry/interface_spec.h"
 
 namespace civicflow::ingest::http {
@@ -36,6 +39,10 @@ class VenueBook {
   void Keep(uint64_t ticket, std::vector<Venue> venues);
   // The members of the venue's latest accepted record.
   std::optional<std::string> Find(std::string_view venue_id) const;
+
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: nothing kept yet.
+  void LoadState(StateReader& in);
 
  private:
   struct Kept {

@@ -86,7 +86,10 @@ std::optional<SessionBook::Read> ReadOf(std::string_view name) {
 
 OrienteeringAdapter::OrienteeringAdapter(const std::vector<OrienteeringAccount>& accounts,
                                          const AdapterContext& context)
-    : context_(context), desk_(accounts, context.clock, context.token_lifetime_ms), request_id_base_([] {
+    : context_(context),
+      accounts_(accounts.size()),
+      desk_(accounts, context.clock, context.token_lifetime_ms),
+      request_id_base_([] {
         uint64_t base = 0;
         const std::string bytes = crypto::RandomBytes(sizeof base);
         std::memcpy(&base, bytes.data(), sizeof base);
@@ -94,6 +97,19 @@ OrienteeringAdapter::OrienteeringAdapter(const std::vector<OrienteeringAccount>&
       }()) {
   for (const InterfaceSpec& spec : OrienteeringInterfaces())
     routes_.push_back({&spec, Segments(spec.http_path)});
+}
+
+void OrienteeringAdapter::SaveState(StateWriter& out) const {
+  out.Section(PlatformName(Platform::kOrienteering));
+  desk_.SaveState(out);
+  sessions_.SaveState(out);
+}
+
+void OrienteeringAdapter::LoadState(StateReader& in) {
+  in.Section(PlatformName(Platform::kOrienteering));
+  desk_.LoadState(in);
+  if (in.failed()) return;
+  sessions_.LoadState(in, accounts_);
 }
 
 size_t OrienteeringAdapter::BodyLimit(std::string_view) const { return kBodyLimit; }

@@ -38,6 +38,9 @@ class OrienteeringAdapter final : public PlatformHandler {
   size_t BodyLimit(std::string_view path) const override;
   void Handle(Exchange& exchange) override;
   void RejectOversize(Exchange& exchange) override;
+  // Checkpoints: the login state (tokens, codes sent) and the sessions.
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
  private:
   struct Route {
@@ -75,6 +78,7 @@ class OrienteeringAdapter final : public PlatformHandler {
   void SendInvalid(Exchange& exchange, const ValidationError& error);
 
   AdapterContext context_;
+  const size_t accounts_;
   LoginDesk desk_;
   SessionBook sessions_;
   std::vector<Route> routes_;

@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "ingest/crypto/crypto.h"
+#include "ingest/http/account_state.h"
 #include "ingest/http/same_secret.h"
 
 namespace civicflow::ingest::http {
@@ -75,6 +76,36 @@ std::optional<LoginDesk::Grant> LoginDesk::Refresh(std::string_view refresh_toke
 std::string LoginDesk::ClientTypeOf(size_t account) const {
   std::shared_lock lock(mutex_);
   return client_types_[account];
+}
+
+void LoginDesk::SaveState(StateWriter& out) const {
+  PutAccountNames(out, accounts_, [](const OrienteeringAccount& account) {
+    return MobileKey(account.country_code, account.mobile);
+  });
+  access_.SaveState(out);
+  refresh_.SaveState(out);
+  std::shared_lock lock(mutex_);
+  out.Section("logins");
+  out.PutVector(code_sent_ms_);
+  for (const std::string& client_type : client_types_) out.PutText(client_type);
+}
+
+void LoginDesk::LoadState(StateReader& in) {
+  CheckAccountNames(in, accounts_, [](const OrienteeringAccount& account) {
+    return MobileKey(account.country_code, account.mobile);
+  });
+  if (in.failed()) return;
+  access_.LoadState(in);
+  refresh_.LoadState(in);
+  in.Section("logins");
+  std::vector<int64_t> code_sent_ms = in.GetVector<int64_t>();
+  if (code_sent_ms.size() != accounts_.size() && !in.failed()) return in.Fail("logins of other accounts");
+  std::vector<std::string> client_types(accounts_.size());
+  for (std::string& client_type : client_types) client_type = in.GetText();
+  if (in.failed()) return;
+  std::unique_lock lock(mutex_);
+  code_sent_ms_ = std::move(code_sent_ms);
+  client_types_ = std::move(client_types);
 }
 
 }  // namespace civicflow::ingest::http

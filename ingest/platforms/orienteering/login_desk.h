@@ -6,8 +6,9 @@
 // kCooldownS. A login issues an access token (the AdapterContext lifetime)
 // and a refresh token (kRefreshLifetimeMs); each revokes the account's
 // previous one, and refresh issues a new access token (revoking the old).
-// Owns the tokens and the per-account login state. Thread-safe: Check takes
-// shared locks only.
+// Owns the tokens and the per-account login state; checkpoints keep both
+// (a code sent before a restart is still good for its lifetime after).
+// Thread-safe: Check takes shared locks only.
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "engine/base/clock.h"
+#include "engine/base/state_codec.h"
 #include "ingest/http/accounts.h"
 #include "ingest/http/token_store.h"
 
@@ -56,6 +58,12 @@ class LoginDesk {
   // The account's public user id: stable, derived from its mobile.
   const std::string& UserIdOf(size_t account) const { return user_ids_[account]; }
   int64_t access_lifetime_ms() const { return access_.lifetime_ms(); }
+
+  // Checkpoints: the accounts' names (mobiles), both token stores, when each
+  // account's code was last sent and its latest login's client type.
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: nothing issued yet; built from the accounts the state was written with.
+  void LoadState(StateReader& in);
 
  private:
   std::optional<size_t> AccountOf(std::string_view country_code, std::string_view mobile) const;

@@ -7,6 +7,8 @@
 // Bounded: at most kMaxSessions sessions (the oldest are forgotten first)
 // and kMaxSamples GPS points and heart-rate samples each per session (later
 // chunks are cut and the reads say "truncated":true).
+// Checkpoints keep every session whole (owner, launch, data), since no
+// upload says which account launched a session (session_book_state.cc).
 // Thread-safe: reads and the ownership check take a shared lock; Launch and
 // Apply (from an upload's `done`) the exclusive one.
 #include <cstdint>
@@ -19,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/base/state_codec.h"
 #include "ingest/platforms/orienteering/session_digest.h"
 
 namespace civicflow::ingest::http {
@@ -50,6 +53,10 @@ class SessionBook {
   std::optional<std::string> Render(Read read, std::string_view session_id, size_t account) const;
   // me/sessions: the account's sessions, newest first, page `page` (from 1) of `page_size`.
   std::string SessionsOf(size_t account, int64_t page, int64_t page_size) const;
+
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: no session yet. Fails on an owner not below `accounts`.
+  void LoadState(StateReader& in, size_t accounts);
 
  private:
   struct Session {

@@ -4,6 +4,7 @@
 
 #include "engine/base/json_escape.h"
 #include "ingest/crypto/crypto.h"
+#include "ingest/http/account_state.h"
 #include "ingest/http/multipart.h"
 #include "ingest/http/query_record.h"
 #include "ingest/http/reply_parts.h"
@@ -107,6 +108,22 @@ void ParkingAdapter::RejectOversize(Exchange& exchange) {
 
 std::vector<std::string> ParkingAdapter::OfflineLots() const { return lots_.Offline(clock_.NowMs()); }
 LotCounts ParkingAdapter::HeartbeatCounts() const { return lots_.Counts(clock_.NowMs()); }
+
+void ParkingAdapter::SaveState(StateWriter& out) const {
+  out.Section(PlatformName(Platform::kParking));
+  http::PutAccountNames(out, accounts_, [](const http::ParkingAccount& account) { return account.user_id; });
+  tokens_.SaveState(out);
+  lots_.SaveState(out);
+}
+
+void ParkingAdapter::LoadState(StateReader& in) {
+  in.Section(PlatformName(Platform::kParking));
+  http::CheckAccountNames(in, accounts_, [](const http::ParkingAccount& account) { return account.user_id; });
+  if (in.failed()) return;
+  tokens_.LoadState(in);
+  if (in.failed()) return;
+  lots_.LoadState(in);
+}
 
 void ParkingAdapter::Handle(Exchange& exchange) {
   const InterfaceSpec* spec = InterfaceAt(exchange.path);

@@ -12,7 +12,7 @@
 // their sensitive fields SM4-decrypted first; picture is multipart and stored
 // in the PictureStore; replenishCarInfo is answered by the ReplenishSource.
 //
-// Owns the tokens and the lot sessions. Thread-safe: Handle runs on every I/O
+// Owns the tokens and the lot sessions, which checkpoints keep. Thread-safe: Handle runs on every I/O
 // thread, and uploads finish on shard threads.
 // REQUIRES: outlives every request handed to it; the submitter, clock,
 // picture store and replenish source outlive it.
@@ -45,6 +45,9 @@ class ParkingAdapter final : public http::PlatformHandler {
   size_t BodyLimit(std::string_view path) const override;
   void Handle(http::Exchange& exchange) override;
   void RejectOversize(http::Exchange& exchange) override;
+  // Checkpoints: the live tokens and the lot sessions (LotRegistry).
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
   // Lots whose last heartbeat is more than 90 s old by the context's clock
   // (three missed beats); sorted. Lots that never sent one are not listed.

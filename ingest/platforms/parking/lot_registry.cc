@@ -50,4 +50,43 @@ LotCounts LotRegistry::Counts(int64_t now_ms) const {
   return counts;
 }
 
+void LotRegistry::SaveState(StateWriter& out) const {
+  std::shared_lock lock(mutex_);
+  out.Section("lots");
+  out.PutCount(lots_by_account_.size());
+  for (const auto& lots : lots_by_account_) {
+    out.PutCount(lots.size());
+    for (const std::string& lot : lots) out.PutText(lot);
+  }
+  out.PutCount(last_heartbeat_ms_.size());
+  for (const auto& [lot, last_ms] : last_heartbeat_ms_) {
+    out.PutText(lot);
+    out.Put<int64_t>(last_ms);
+  }
+}
+
+void LotRegistry::LoadState(StateReader& in) {
+  in.Section("lots");
+  const uint64_t accounts = in.GetCount(sizeof(uint64_t));
+  if (accounts != lots_by_account_.size()) return in.Fail("lots of another number of accounts");
+  std::vector<std::set<std::string, std::less<>>> lots_by_account(accounts);
+  for (auto& lots : lots_by_account) {
+    const uint64_t n = in.GetCount(sizeof(uint64_t));
+    for (uint64_t i = 0; i < n && !in.failed(); ++i)
+      if (!lots.emplace(in.GetText()).second && !in.failed()) return in.Fail("a lot listed twice");
+  }
+  std::map<std::string, int64_t, std::less<>> last_heartbeat_ms;
+  const uint64_t n = in.GetCount(sizeof(uint64_t) + sizeof(int64_t));
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) {
+    const std::string_view lot = in.GetText();
+    const int64_t last_ms = in.Get<int64_t>();
+    if (!last_heartbeat_ms.emplace(lot, last_ms).second && !in.failed())
+      return in.Fail("a lot's heartbeat listed twice");
+  }
+  if (in.failed()) return;
+  std::unique_lock lock(mutex_);
+  lots_by_account_ = std::move(lots_by_account);
+  last_heartbeat_ms_ = std::move(last_heartbeat_ms);
+}
+
 }  // namespace civicflow::ingest::parking

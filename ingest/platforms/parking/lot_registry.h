@@ -8,6 +8,8 @@
 // lots are learned again after a restart) or a heartbeat naming it. A lot is
 // offline when its last heartbeat is more than three beats (90 s) old; lots
 // that never sent one have no status.
+// Checkpoints keep both (the heartbeats as absolute clock times), so a lot
+// stays its account's, and online or offline, across a restart.
 // Thread-safe: lookups take a shared lock, learning a new lot or a heartbeat
 // the exclusive one.
 #include <cstdint>
@@ -19,6 +21,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "engine/base/state_codec.h"
 
 namespace civicflow::ingest::parking {
 
@@ -42,6 +46,10 @@ class LotRegistry {
   // Lots whose last heartbeat is more than kOfflineAfterMs before `now_ms`; sorted.
   std::vector<std::string> Offline(int64_t now_ms) const;
   LotCounts Counts(int64_t now_ms) const;
+
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: nothing learned yet. Fails on a different number of accounts.
+  void LoadState(StateReader& in);
 
  private:
   // Three beats missed: more than kOfflineAfterMs since the last heartbeat.

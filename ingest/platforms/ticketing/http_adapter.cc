@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/base/json_escape.h"
+#include "ingest/http/account_state.h"
 #include "ingest/http/query_record.h"
 #include "ingest/http/reply_parts.h"
 #include "ingest/http/same_secret.h"
@@ -143,6 +144,25 @@ TicketingAdapter::TicketingAdapter(const std::vector<TicketingAccount>& accounts
       context_(context),
       tokens_(context.clock, context.token_lifetime_ms, accounts.size()) {
   for (size_t i = 0; i < accounts_.size(); ++i) account_by_app_id_.emplace(accounts_[i].app_id, i);
+}
+
+void TicketingAdapter::SaveState(StateWriter& out) const {
+  out.Section(PlatformName(Platform::kTicketing));
+  PutAccountNames(out, accounts_, [](const TicketingAccount& account) { return account.app_id; });
+  tokens_.SaveState(out);
+  venues_.SaveState(out);
+  sessions_.SaveState(out);
+}
+
+void TicketingAdapter::LoadState(StateReader& in) {
+  in.Section(PlatformName(Platform::kTicketing));
+  CheckAccountNames(in, accounts_, [](const TicketingAccount& account) { return account.app_id; });
+  if (in.failed()) return;
+  tokens_.LoadState(in);
+  if (in.failed()) return;
+  venues_.LoadState(in);
+  if (in.failed()) return;
+  sessions_.LoadState(in);
 }
 
 size_t TicketingAdapter::BodyLimit(std::string_view) const { return kBodyLimit; }

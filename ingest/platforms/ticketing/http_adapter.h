@@ -35,6 +35,9 @@ class TicketingAdapter final : public PlatformHandler {
   size_t BodyLimit(std::string_view path) const override;
   void Handle(Exchange& exchange) override;
   void RejectOversize(Exchange& exchange) override;
+  // Checkpoints: the live tokens, the venues and the session codes.
+  void SaveState(StateWriter& out) const override;
+  void LoadState(StateReader& in) override;
 
  private:
   void IssueToken(Exchange& exchange, const InterfaceSpec& spec);

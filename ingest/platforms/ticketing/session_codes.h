@@ -5,8 +5,9 @@
 // halls gives its 9-character venueCode, completed with "00"), the session's
 // start date yyyyMMdd, and a 2-digit sequence within that hall and day.
 // A code is stable: the same performanceId and sessionId get their first code
-// back, whatever else changed. In memory only. Thread-safe (one mutex;
-// registrations are rare).
+// back, whatever else changed, across restarts too (checkpoints keep the
+// codes and each hall-day's sequence). Thread-safe (one mutex; registrations
+// are rare).
 #include <mutex>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "engine/base/local_time.h"
+#include "engine/base/state_codec.h"
 #include "engine/base/status.h"
 
 namespace civicflow::ingest::http {
@@ -31,8 +33,12 @@ class SessionCodes {
   // none (error: a hall out of codes for a day).
   Result<std::vector<std::string>> Assign(std::string_view performance_id, std::span<const Session> sessions);
 
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: nothing assigned yet.
+  void LoadState(StateReader& in);
+
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::unordered_map<std::string, std::string> by_session_;  // performanceId \x1f sessionId -> code
   std::unordered_map<std::string, int> used_by_hall_day_;    // hall code + yyyyMMdd -> codes given
 };

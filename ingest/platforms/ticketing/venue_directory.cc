@@ -22,6 +22,16 @@ bool Matches(const VenueDirectory::Filter& filter, const VenueDirectory::Venue& 
          venue.name.find(filter.name_part) != std::string::npos;
 }
 
+void PutOptional(StateWriter& out, const std::optional<int64_t>& value) {
+  out.Put<uint8_t>(value.has_value());
+  out.Put<int64_t>(value.value_or(0));
+}
+std::optional<int64_t> GetOptional(StateReader& in) {
+  const bool present = in.Get<uint8_t>() != 0;
+  const int64_t value = in.Get<int64_t>();
+  return present ? std::optional(value) : std::nullopt;
+}
+
 }  // namespace
 
 Result<VenueDirectory::Codes> VenueDirectory::Store(const Save& save) {
@@ -79,6 +89,90 @@ VenueDirectory::Page VenueDirectory::List(const Filter& filter, uint32_t page_no
     ++page.total;
   }
   return page;
+}
+
+void VenueDirectory::SaveState(StateWriter& out) const {
+  std::shared_lock lock(mutex_);
+  out.Section("performance venues");
+  out.PutCount(by_code_.size());
+  for (const auto& [code, venue] : by_code_) {
+    out.PutText(code);
+    out.Put<int64_t>(venue.province_id);
+    out.Put<int64_t>(venue.city_id);
+    out.Put<int64_t>(venue.district_id);
+    out.PutText(venue.name);
+    out.PutText(venue.address);
+    out.PutCount(venue.halls.size());
+    for (const Hall& hall : venue.halls) {
+      out.PutText(hall.name);
+      out.PutText(hall.code);
+      out.Put<int64_t>(hall.has_seat);
+      PutOptional(out, hall.seat_num);
+      PutOptional(out, hall.seating_capacity);
+    }
+  }
+  out.PutCount(code_by_name_.size());
+  for (const auto& [district_and_name, code] : code_by_name_) {
+    out.Put<int64_t>(district_and_name.first);
+    out.PutText(district_and_name.second);
+    out.PutText(code);
+  }
+  out.PutCount(venues_in_district_.size());
+  for (const auto& [district, count] : venues_in_district_) {
+    out.Put<int64_t>(district);
+    out.Put<int32_t>(count);
+  }
+}
+
+void VenueDirectory::LoadState(StateReader& in) {
+  in.Section("performance venues");
+  std::map<std::string, Venue> by_code;
+  const uint64_t venues = in.GetCount(3 * sizeof(uint64_t) + 3 * sizeof(int64_t) + sizeof(uint64_t));
+  for (uint64_t i = 0; i < venues && !in.failed(); ++i) {
+    Venue venue;
+    venue.code = in.GetText();
+    venue.province_id = in.Get<int64_t>();
+    venue.city_id = in.Get<int64_t>();
+    venue.district_id = in.Get<int64_t>();
+    venue.name = in.GetText();
+    venue.address = in.GetText();
+    const uint64_t halls = in.GetCount(2 * sizeof(uint64_t) + sizeof(int64_t));
+    if (halls > kHallsPerVenue) return in.Fail("a venue with more halls than it has codes");
+    for (uint64_t h = 0; h < halls && !in.failed(); ++h) {
+      Hall& hall = venue.halls.emplace_back();
+      hall.name = in.GetText();
+      hall.code = in.GetText();
+      hall.has_seat = in.Get<int64_t>();
+      hall.seat_num = GetOptional(in);
+      hall.seating_capacity = GetOptional(in);
+    }
+    std::string code = venue.code;
+    if (!in.failed() && !by_code.emplace(std::move(code), std::move(venue)).second)
+      return in.Fail("a venueCode listed twice");
+  }
+  std::map<std::pair<int64_t, std::string>, std::string> code_by_name;
+  const uint64_t names = in.GetCount(sizeof(int64_t) + 2 * sizeof(uint64_t));
+  for (uint64_t i = 0; i < names && !in.failed(); ++i) {
+    const int64_t district = in.Get<int64_t>();
+    std::string name(in.GetText());
+    std::string code(in.GetText());
+    if (in.failed()) break;
+    if (!by_code.contains(code)) return in.Fail("a venue name pointing at no venue");
+    code_by_name.emplace(std::pair(district, std::move(name)), std::move(code));
+  }
+  std::map<int64_t, int> venues_in_district;
+  const uint64_t districts = in.GetCount(sizeof(int64_t) + sizeof(int32_t));
+  for (uint64_t i = 0; i < districts && !in.failed(); ++i) {
+    const int64_t district = in.Get<int64_t>();
+    const int32_t count = in.Get<int32_t>();
+    if (count < 0 || count > kVenuesPerDistrict) return in.Fail("a district's venue count out of range");
+    venues_in_district.emplace(district, count);
+  }
+  if (in.failed()) return;
+  std::unique_lock lock(mutex_);
+  by_code_ = std::move(by_code);
+  code_by_name_ = std::move(code_by_name);
+  venues_in_district_ = std::move(venues_in_district);
 }
 
 }  // namespace civicflow::ingest::http

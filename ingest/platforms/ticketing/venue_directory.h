@@ -6,8 +6,9 @@
 // within the venue. Saving without a venueCode a venue whose district and
 // name are already known updates that venue (so a replayed save gets the
 // same code); a hall is matched by name within its venue.
-// In memory only. Thread-safe: listing takes a shared lock, saving the
-// exclusive one.
+// Kept in checkpoints, codes and sequences included, so a code stays its
+// venue's across a restart. Thread-safe: listing takes a shared lock, saving
+// the exclusive one.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/state_codec.h"
 #include "engine/base/status.h"
 
 namespace civicflow::ingest::http {
@@ -56,6 +58,10 @@ class VenueDirectory {
   Result<Codes> Store(const Save& save);
   // Page `page_no` (from 1) of `page_size` matching venues, in venueCode order.
   Page List(const Filter& filter, uint32_t page_no, uint32_t page_size) const;
+
+  void SaveState(StateWriter& out) const;
+  // REQUIRES: nothing stored yet.
+  void LoadState(StateReader& in);
 
  private:
   mutable std::shared_mutex mutex_;

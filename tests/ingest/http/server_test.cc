@@ -45,6 +45,8 @@ class EchoHandler final : public PlatformHandler {
     }
     e.Finish();
   }
+  void SaveState(StateWriter&) const override {}
+  void LoadState(StateReader&) override {}
   void RejectOversize(Exchange& e) override {
     e.status = 413;
     e.reply = "too big";

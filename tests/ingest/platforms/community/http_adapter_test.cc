@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "ingest/crypto/crypto.h"
+#include "tests/support/adapter_state.h"
 #include "tests/support/counting_submitter.h"
 #include "tests/support/examples.h"
 #include "tests/support/live_pipeline.h"
@@ -373,6 +374,42 @@ TEST_F(CommunityAdapterTest, ConcurrentUploadsFromSeveralThreadsAreEachAnsweredO
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(accepted.load(), kThreads * kUploads);
   EXPECT_EQ(counter_.Totals(IdOf("stk/zpjl")).accepted, static_cast<uint32_t>(kThreads * kUploads));
+}
+
+}  // namespace
+}  // namespace civicflow::testing
+
+namespace civicflow::testing {
+namespace {
+
+// A checkpoint carries the registered codes (前置接入) into a fresh adapter:
+// a record naming them is accepted after the restart, as it would have been
+// before, where an adapter that forgot them refuses it.
+TEST_F(CommunityAdapterTest, StateCarriesRegistrationsAcrossARestart) {
+  RegisterExampleMasterData();
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_};
+  auto make = [&] { return std::make_unique<CommunityAdapter>(std::vector{account_}, context); };
+  const std::string snap = ExampleBody(Platform::kCommunity, "stk/zpjl");
+  auto upload = [&](ingest::http::PlatformHandler& adapter) {
+    LoopbackTransport transport(adapter, Platform::kCommunity, kStartMs);
+    Result<HttpCall> call = client_->Upload("stk/zpjl", kStartMs, snap, transport);
+    EXPECT_TRUE(call.ok());
+    Result<HttpAnswer> answer = transport.RoundTrip(call.value());
+    EXPECT_TRUE(answer.ok());
+    return answer.ok() ? answer->body : std::string();
+  };
+  auto forgetful = make();
+  EXPECT_EQ(upload(*forgetful),
+            Refused("1005",
+                    R"(community/stk/zpjl[0].areaNo: prerequisite missing: community \"340102001001001\" is )"
+                    R"(not registered (upload xq first))"));
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  EXPECT_EQ(upload(*restarted), Accepted(1, 1, 0));
+  EXPECT_TRUE(restarted->prerequisites().Knows(ingest::http::CodeKind::kBarrier, "3401020010010011410001"));
+  EXPECT_FALSE(restarted->prerequisites().Knows(ingest::http::CodeKind::kBarrier, "3401020010010011410009"));
+
+  ExpectEveryTruncationFails(state, make, "");
 }
 
 }  // namespace

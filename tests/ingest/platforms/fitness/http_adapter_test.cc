@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "ingest/crypto/crypto.h"
+#include "tests/support/adapter_state.h"
 #include "tests/support/counting_submitter.h"
 #include "tests/support/examples.h"
 #include "tests/support/live_pipeline.h"
@@ -427,6 +428,77 @@ TEST_F(FitnessAdapterTest, NoReplyCarriesASecret) {
     for (std::string_view secret : {kEncrypting.secret, kEncrypting.app_key, kPlainAllowed.secret,
                                     kPlainAllowed.app_key, std::string("wrong")})
       EXPECT_EQ(answer.body.find(secret), std::string::npos) << answer.body;
+}
+
+}  // namespace
+}  // namespace civicflow::testing
+
+namespace civicflow::testing {
+namespace {
+
+// A checkpoint carries the live tokens and the venues into a fresh adapter:
+// the same requests get the same replies as before the restart.
+TEST_F(FitnessAdapterTest, StateCarriesTokensAndVenuesAcrossARestart) {
+  auto client = loadgen::MakeFitnessClient(kEncrypting);
+  const std::string venue = R"({"venueId":"000009","state":"0","businessTime":"09:00-21:00"})";
+  ASSERT_EQ(Upload(*client, "syncVenueData", venue).body, R"({"errCode":0,"errMsg":"success"})");
+  const std::string token = Token(kPlainAllowed);
+  const std::string query = R"({"venueId":"000009"})";
+  const HttpAnswer before = Upload(*client, "syncVenueDataGet", query);
+  const HttpAnswer plain_before = Send("POST", "/api/syncVenueDataGet", query, Bearer(token));
+  ASSERT_EQ(plain_before.body, before.body);
+
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] {
+    return std::make_unique<FitnessAdapter>(std::vector{kEncrypting, kPlainAllowed}, context);
+  };
+  {  // Without the state the old tokens are refused: what the restart must not change.
+    auto forgetful = make();
+    LoopbackTransport forgetful_transport(*forgetful, Platform::kFitness, kStartMs);
+    EXPECT_EQ(forgetful_transport.RoundTrip({"POST", "/api/syncVenueDataGet", Bearer(token), query})->status,
+              401u);
+  }
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kFitness, kStartMs);
+  Result<HttpCall> call = client->Upload("syncVenueDataGet", kStartMs, query, after);  // the old token
+  ASSERT_TRUE(call.ok());
+  EXPECT_EQ(after.RoundTrip(call.value())->body, before.body);
+  EXPECT_EQ(after.RoundTrip({"POST", "/api/syncVenueDataGet", Bearer(token), query})->body, before.body);
+  EXPECT_EQ(state.find(kPlainAllowed.secret), std::string::npos);  // secrets of the accounts stay out
+
+  ExpectEveryTruncationFails(state, make, token);
+}
+
+// Expiry is an absolute clock time: a token whose lifetime passed while the
+// server was down is refused after LoadState, one still live is taken.
+TEST_F(FitnessAdapterTest, ATokenThatExpiredWhileDownIsRefusedAfterARestart) {
+  const std::string token = Token(kPlainAllowed);
+  clock_.Advance(kLifetimeMs / 2);
+  const std::string later_token = Token(kEncrypting);
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  FitnessAdapter restarted({kEncrypting, kPlainAllowed}, context);
+  CarryState(adapter_, restarted);
+  clock_.Advance(kLifetimeMs / 2);  // down until the first token's lifetime is over
+  LoopbackTransport after(restarted, Platform::kFitness, kStartMs);
+  const HttpCall upload{"POST", "/api/syncGatebrakeFlowData", Bearer(token), kGate};
+  EXPECT_EQ(after.RoundTrip(upload)->status, 401u);
+  const HttpCall live{"POST", "/api/syncGatebrakeFlowData", Bearer(later_token),
+                      Encrypted(kEncrypting, kGate)};
+  EXPECT_EQ(after.RoundTrip(live)->body, R"({"errCode":0,"errMsg":"success"})");
+}
+
+// A state written for other accounts is refused, not misapplied.
+TEST_F(FitnessAdapterTest, AStateOfOtherAccountsDoesNotLoad) {
+  Token(kEncrypting);
+  std::string state;
+  StateWriter out(state);
+  adapter_.SaveState(out);
+  FitnessAdapter other({kPlainAllowed, kEncrypting},
+                       ingest::http::AdapterContext{counter_, clock_, pictures_, kLifetimeMs});
+  StateReader in(state);
+  other.LoadState(in);
+  EXPECT_TRUE(in.failed());
 }
 
 }  // namespace

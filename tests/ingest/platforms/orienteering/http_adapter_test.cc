@@ -13,6 +13,7 @@
 
 #include <regex>
 
+#include "tests/support/adapter_state.h"
 #include "tests/support/counting_submitter.h"
 #include "tests/support/examples.h"
 #include "tests/support/live_pipeline.h"
@@ -485,6 +486,83 @@ TEST_F(OrienteeringAdapterTest, WrongMethodUnknownPathAndOversize) {
             ErrorBody("payload_too_large",
                       "request body too large: at most 4194304 bytes on /client/v1/session-uploads",
                       R"({"limit_bytes":4194304})"));
+}
+
+}  // namespace
+}  // namespace civicflow::testing
+
+namespace civicflow::testing {
+namespace {
+
+// A checkpoint carries the login state (tokens, codes sent) and the sessions
+// whole into a fresh adapter: the same requests get the same replies after
+// the restart — a session stays its account's and refused to the other.
+TEST_F(OrienteeringAdapterTest, StateCarriesLoginsAndSessionsAcrossARestart) {
+  const auto [mine, refresh] = Tokens(kRunner);
+  const auto [theirs, their_refresh] = Tokens(kOtherRunner);
+  const std::string launch_body =
+      R"({"launch_request_id":"launch_1","device_id":"dev_test","client_type":"app",)"
+      R"("release_id":"sample-classic-001-rel-1"})";
+  const std::string launched =
+      Post("/client/v1/events/sample-classic-001/launch", launch_body, mine).Member("session_id");
+  ASSERT_FALSE(launched.empty());
+  for (const auto& [path, interface] : std::initializer_list<std::pair<std::string, std::string_view>>{
+           {"/client/v1/session-uploads", "session-uploads"},
+           {"/client/v1/punches", "punches"},
+           {"/client/v1/sessions/" + std::string(kExampleSession) + "/finish",
+            "sessions/{session_id}/finish"}})
+    ASSERT_EQ(Post(path, Example(interface), mine).data, Outcome(1, 1, 0)) << path;
+  std::string punch = Example("punches");
+  punch.replace(punch.find(kExampleSession), kExampleSession.size(), launched);
+  ASSERT_EQ(Post("/client/v1/punches", punch, mine).data, Outcome(1, 1, 0));
+
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] {
+    return std::make_unique<OrienteeringAdapter>(std::vector{kRunner, kOtherRunner}, context);
+  };
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kOrienteering, kStartMs);
+  auto send_after = [&](std::string method, std::string target, std::string body, const std::string& token) {
+    HttpCall call{std::move(method), std::move(target), {}, std::move(body)};
+    if (!token.empty()) call.headers.emplace_back("Authorization", "Bearer " + token);
+    Result<HttpAnswer> answer = after.RoundTrip(call);
+    EXPECT_TRUE(answer.ok());
+    return Reply(answer.ok() ? answer.value() : HttpAnswer{200, "", "{}"});
+  };
+
+  struct Request {
+    std::string method, target, body;
+    std::string token;
+  };
+  const std::string example_session(kExampleSession);
+  const std::vector<Request> requests = {
+      {"GET", "/client/v1/sessions/" + example_session + "/result", {}, mine},
+      {"GET", "/client/v1/sessions/" + example_session + "/replay-summary", {}, mine},
+      {"GET", "/client/v1/sessions/" + example_session + "/gps-track", {}, mine},
+      {"GET", "/client/v1/sessions/" + example_session + "/heart-rate", {}, mine},
+      {"GET", "/client/v1/sessions/" + launched + "/result", {}, mine},
+      {"GET", "/client/v1/me/sessions", {}, mine},
+      {"GET", "/client/v1/me/sessions", {}, theirs},
+      {"GET", "/client/v1/sessions/" + launched + "/result", {}, theirs},          // not theirs
+      {"POST", "/client/v1/punches", punch, theirs},                               // forbidden
+      {"POST", "/client/v1/events/sample-classic-001/launch", launch_body, mine},  // the same session
+  };
+  for (const Request& request : requests) {
+    const Reply before = Send(request.method, request.target, request.body, request.token);
+    const Reply restored = send_after(request.method, request.target, request.body, request.token);
+    EXPECT_EQ(restored.body, before.body) << request.target;
+  }
+  EXPECT_EQ(send_after("POST", "/client/v1/punches", punch, theirs).code, "forbidden");
+  // The code sent before the restart still counts: cooldown and login alike.
+  const std::string resend = R"({"scene":"client_login",)" + Identity(kRunner) + "}";
+  EXPECT_EQ(send_after("POST", "/client/v1/auth/sms/send", resend, {}).code, "sms_cooldown");
+  EXPECT_EQ(send_after("POST", "/client/v1/auth/refresh",
+                       R"({"refresh_token":")" + refresh + R"(","client_type":"app"})", {})
+                .code,
+            "");
+
+  ExpectEveryTruncationFails(state, make, mine);
 }
 
 }  // namespace

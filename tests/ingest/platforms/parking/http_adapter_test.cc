@@ -20,6 +20,7 @@
 #include "ingest/crypto/crypto.h"
 #include "ingest/platforms/parking/reply.h"
 #include "operators/replenish_query.h"
+#include "tests/support/adapter_state.h"
 #include "tests/support/counting_submitter.h"
 #include "tests/support/examples.h"
 #include "tests/support/live_pipeline.h"
@@ -667,6 +668,89 @@ TEST_F(ParkingAdapterTest, ConcurrentUploadsAreAllAnswered) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(accepted.load(), kThreads * kEach);
   EXPECT_EQ(counter_.Totals(IdOf("enterRecord")).accepted, static_cast<uint32_t>(kThreads * kEach));
+}
+
+}  // namespace
+}  // namespace civicflow::testing
+
+namespace civicflow::testing {
+namespace {
+
+// A checkpoint carries the tokens, which account reports which lot and the
+// lots' heartbeats into a fresh adapter: after the restart the same requests
+// get the same replies (a lot stays refused to the other account).
+TEST_F(ParkingAdapterTest, StateCarriesTokensLotsAndHeartbeatsAcrossARestart) {
+  const std::string token = Login(kSystemA, "p4rk-A-pass");
+  const std::string other_token = Login(kSystemB, "p4rk-B-pass");
+  ASSERT_EQ(
+      ReplyMember(Post("parkSpaceInfo",
+                       Envelope("[" + ExampleBody(Platform::kParking, "parkSpaceInfo") + "]"), Auth(token))
+                      .body,
+                  "code"),
+      "0");
+  ASSERT_EQ(ReplyMember(
+                Post("heartBeats", Envelope(R"([{"requestTime":"2026-11-20 18:00:00"}])"), Auth(token)).body,
+                "code"),
+            "0");
+  const std::string_view row[] = {kLot, "2026-11-20", "粤B00001", "missing_exit", "2026-11-20 11:00:00"};
+  plates_.Row(row);
+  const std::string query = Envelope(Replenish(kLot, "2026-11-20", 1, 2));
+  const std::string mine = Post("replenishCarInfo", query, Auth(token)).body;
+  const std::string theirs = Post("replenishCarInfo", query, Auth(other_token)).body;
+  ASSERT_EQ(
+      mine,
+      ReplyAtStart(0, "成功", R"([{"parkCode":")" + std::string(kLot) + R"(","plateNoList":["粤B00001"]}])"));
+  ASSERT_EQ(theirs, ReplyAtStart(1101, "车场不存在"));
+
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] {
+    return std::make_unique<ParkingAdapter>(std::vector{kSystemA, kSystemB}, context, plates_);
+  };
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kParking, kStartMs);
+  auto post_after = [&](std::string_view interface, std::string body, Headers headers) {
+    Result<HttpAnswer> answer = after.RoundTrip(
+        HttpCall{"POST", "/dataReceive/v1/" + std::string(interface), std::move(headers), std::move(body)});
+    EXPECT_TRUE(answer.ok());
+    return answer.ok() ? answer->body : std::string();
+  };
+  EXPECT_EQ(post_after("replenishCarInfo", query, Auth(token)), mine);
+  EXPECT_EQ(post_after("replenishCarInfo", query, Auth(other_token)), theirs);
+  // The lot's heartbeat session went along: online now, offline after three missed beats.
+  EXPECT_EQ(restarted->HeartbeatCounts().online, 1u);
+  clock_.Advance(ingest::parking::LotRegistry::kOfflineAfterMs + 1);
+  EXPECT_EQ(restarted->OfflineLots(), std::vector<std::string>{std::string(kLot)});
+  EXPECT_EQ(restarted->OfflineLots(), adapter_.OfflineLots());
+
+  ExpectEveryTruncationFails(state, make, token);
+}
+
+// A token whose lifetime passed while the server was down is refused after
+// LoadState, with the spec's code for a bad token.
+TEST_F(ParkingAdapterTest, ATokenThatExpiredWhileDownIsRefusedAfterARestart) {
+  const std::string token = Login(kSystemA, "p4rk-A-pass");
+  clock_.Advance(kLifetimeMs / 2);
+  const std::string later_token = Login(kSystemB, "p4rk-B-pass");
+  std::string state;
+  StateWriter out(state);
+  adapter_.SaveState(out);
+  clock_.Advance(kLifetimeMs / 2);  // down until the first token's lifetime is over
+  ParkingAdapter restarted({kSystemA, kSystemB},
+                           ingest::http::AdapterContext{counter_, clock_, pictures_, kLifetimeMs}, plates_);
+  StateReader in(state);
+  restarted.LoadState(in);
+  ASSERT_FALSE(in.failed()) << in.error();
+  LoopbackTransport after(restarted, Platform::kParking, kStartMs);
+  auto beat = [&](const std::string& with) {
+    return ReplyMember(after
+                           .RoundTrip(HttpCall{"POST", "/dataReceive/v1/heartBeats", Auth(with),
+                                               Envelope(R"([{"requestTime":"2026-11-20 18:00:00"}])")})
+                           ->body,
+                       "code");
+  };
+  EXPECT_EQ(beat(token), "3002");
+  EXPECT_EQ(beat(later_token), "0");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/adapter_state.h"
 #include "tests/support/counting_submitter.h"
 #include "tests/support/examples.h"
 #include "tests/support/live_pipeline.h"
@@ -400,6 +401,87 @@ TEST_F(TicketingAdapterTest, MalformedBodiesWrongMethodsUnknownPathsAndOversize)
   EXPECT_EQ(adapter_.BodyLimit("/report/ticket"), 4u << 20);
   EXPECT_EQ(Send("POST", "/report/ticket", std::string((4u << 20) + 1, ' ')).body,
             Failure("request body too large: at most 4194304 bytes on /report/ticket"));
+}
+
+}  // namespace
+}  // namespace civicflow::testing
+
+namespace civicflow::testing {
+namespace {
+
+// A checkpoint carries the tokens, the venues with their codes and the
+// issued session codes into a fresh adapter: the requests that follow get
+// the replies the adapter would have given without the restart.
+TEST_F(TicketingAdapterTest, StateCarriesTokensVenuesAndSessionCodesAcrossARestart) {
+  auto client = loadgen::MakeTicketingClient(kSeller);
+  const std::string hall =
+      R"({"provinceId":440000,"cityId":440300,"districtId":440305,"venueName":"南山文体中心","venueAddress":"南山大道2093号","hasHall":1,"hallName":"大剧院","hasSeat":1,"seatNum":1500,"seatingCapacity":1500})";
+  ASSERT_EQ(ReplyMember(ReplyMember(Upload(*client, "standard/venue/save", hall).body, "data"), "hallCode"),
+            "44030500101");
+  auto session = [](std::string_view id, std::string_view start) {
+    return R"({"sessionId":")" + std::string(id) +
+           R"(","sessionName":"场次","hallCode":"44030500101","sessionStartTime":")" + std::string(start) +
+           R"(","sessionEndTime":"2026-12-31 23:00:00","hasSeat":1,"tag":0})";
+  };
+  auto performance = [](const std::string& sessions) {
+    return R"({"performanceId":"P1","performanceName":"演出","typeId":1001,"sponsor":"主办","sessionList":[)" +
+           sessions + "]}";
+  };
+  ASSERT_EQ(ReplyMember(Upload(*client, "performance/code",
+                               performance(session("A", "2026-11-20 19:30:00") + "," +
+                                           session("B", "2026-11-20 14:30:00")))
+                            .body,
+                        "data"),
+            R"({"A":"440305001012026112001","B":"440305001012026112002"})");
+  const std::string other_token = Token(kOtherSeller);
+
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] { return std::make_unique<TicketingAdapter>(std::vector{kSeller, kOtherSeller}, context); };
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kTicketing, kStartMs);
+
+  // The same requests, to the adapter that never stopped and to the restarted one.
+  const std::pair<std::string_view, std::string> requests[] = {
+      {"performance/code", performance(session("A", "2026-11-22 19:30:00") + "," +  // A keeps its code
+                                       session("E", "2026-11-20 21:00:00"))},       // E: the day's third
+      {"standard/venue/save", hall},                                                // same codes
+      {"standard/venue/save",
+       R"({"provinceId":440000,"cityId":440300,"districtId":440305,"venueName":"蛇口剧场","venueAddress":"蛇口","hasHall":0,"hasSeat":0})"},
+      {"standard/venue/list", R"({"districtId":440305})"},
+  };
+  for (const auto& [interface, body] : requests) {
+    const std::string before = Upload(*client, interface, body).body;  // the client's old token
+    Result<HttpCall> call = client->Upload(interface, kStartMs, body, after);
+    ASSERT_TRUE(call.ok());
+    EXPECT_EQ(after.RoundTrip(call.value())->body, before) << interface;
+  }
+  EXPECT_NE(state.find("440305001012026112002"), std::string::npos);
+  // The other seller's token is still its own, and still live.
+  EXPECT_EQ(after.RoundTrip({"POST", "/standard/venue/list", {}, WithToken(other_token, "{}")})->body,
+            Send("POST", "/standard/venue/list", WithToken(other_token, "{}")).body);
+  EXPECT_NE(after.RoundTrip({"POST", "/standard/venue/list", {}, WithToken(other_token, "{}")})->body,
+            kBadToken);
+
+  ExpectEveryTruncationFails(state, make, other_token);
+}
+
+// A token whose lifetime passed while the server was down answers 4200 after LoadState.
+TEST_F(TicketingAdapterTest, ATokenThatExpiredWhileDownIsRefusedAfterARestart) {
+  const std::string token = Token(kSeller);
+  clock_.Advance(kLifetimeMs / 2);
+  const std::string later_token = Token(kOtherSeller);
+  TicketingAdapter restarted({kSeller, kOtherSeller},
+                             ingest::http::AdapterContext{counter_, clock_, pictures_, kLifetimeMs});
+  CarryState(adapter_, restarted);
+  clock_.Advance(kLifetimeMs / 2);
+  LoopbackTransport after(restarted, Platform::kTicketing, kStartMs);
+  auto list = [&](const std::string& with) {
+    return after.RoundTrip({"POST", "/standard/venue/list", {}, WithToken(with, "{}")})->body;
+  };
+  EXPECT_EQ(list(token), kBadToken);
+  EXPECT_NE(list(later_token), kBadToken);
+  EXPECT_EQ(list(later_token), Send("POST", "/standard/venue/list", WithToken(later_token, "{}")).body);
 }
 
 }  // namespace
