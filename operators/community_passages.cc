@@ -144,6 +144,39 @@ void CommunityPassages::OnWatermark(LocalTime watermark) {
 
 void CommunityPassages::Flush() { EmitThrough(INT64_MAX); }
 
+void CommunityPassages::SaveState(StateWriter& out) const {
+  out.Section("CommunityPassages");
+  // The interners first: registrations, windows and contributions hold their indexes.
+  communities_.SaveState(out);
+  entrances_.SaveState(out);
+  plates_.SaveState(out);
+  registered_.SaveState(out);
+  windows_.SaveState(out);
+  retractions_.SaveState(out);
+}
+
+void CommunityPassages::LoadState(StateReader& in) {
+  in.Section("CommunityPassages");
+  communities_.LoadState(in);
+  entrances_.LoadState(in);
+  plates_.LoadState(in);
+  registered_.LoadState(in);
+  windows_.LoadState(in);
+  retractions_.LoadState(in);
+  if (in.failed()) return;
+  // Emitting a row names the community and the entrance of its window.
+  const auto known = [&](uint64_t window) {
+    return (window >> 32) < communities_.size() && (window & UINT32_MAX) < entrances_.size();
+  };
+  bool valid = true;
+  windows_.ForEachOpenCell([&](int64_t, uint64_t window, const Counts&) { valid &= known(window); });
+  retractions_.ForEach([&](const Contribution& c) {
+    valid &= known(c.window) && c.unregistered <= 1 &&
+             (c.kind == Kind::kPerson || c.kind == Kind::kVehicle || c.kind == Kind::kFace);
+  });
+  if (!valid) in.Fail("CommunityPassages: a window out of range");
+}
+
 size_t CommunityPassages::open_windows() const { return windows_.open_cells(); }
 
 }  // namespace civicflow::operators

@@ -65,7 +65,7 @@ class CommunityPassages final : public Operator {
     uint64_t window;  // community index << 32 | entrance index
     int64_t hour;
     Kind kind;
-    bool unregistered;
+    uint8_t unregistered;  // 0 or 1; a byte, so a loaded state is checked without reading a bad bool
   };
 
   void Resolve(std::string_view interface, Kind kind);

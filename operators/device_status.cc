@@ -58,4 +58,46 @@ void DeviceStatus::OnCorrection(const ingest::Record& r) {
   if (r.interface == interface_) Apply(r);
 }
 
+void DeviceStatus::SaveState(StateWriter& out) const {
+  out.Section("DeviceStatus");
+  areas_.SaveState(out);  // the interners first: devices hold their indexes
+  codes_.SaveState(out);
+  out.PutCount(devices_.size());
+  for (const Device& d : devices_) {
+    out.Put(d.area);
+    out.Put(d.code);
+    out.Put(d.since);
+    out.Put(static_cast<int8_t>(d.status));
+  }
+  out.Put(stale_reports_);
+}
+
+void DeviceStatus::LoadState(StateReader& in) {
+  in.Section("DeviceStatus");
+  areas_.LoadState(in);
+  codes_.LoadState(in);
+  constexpr size_t kDeviceBytes = 2 * sizeof(uint32_t) + sizeof(int64_t) + sizeof(int8_t);
+  const uint64_t n = in.GetCount(kDeviceBytes);
+  devices_.reserve(n);
+  for (uint64_t i = 0; i < n && !in.failed(); ++i) {
+    Device d;
+    d.area = in.Get<uint32_t>();
+    d.code = in.Get<uint32_t>();
+    d.since = in.Get<int64_t>();
+    const auto status = in.Get<int8_t>();
+    if (d.area >= areas_.size() || d.code >= codes_.size())
+      return in.Fail("DeviceStatus: a code out of range");
+    if (status < kUnknown || status > kOnline) return in.Fail("DeviceStatus: an unknown status");
+    d.status = static_cast<Status>(status);
+    // The index is derived: rebuilt, never stored.
+    if (!device_index_
+             .try_emplace(static_cast<uint64_t>(d.area) << 32 | d.code,
+                          static_cast<uint32_t>(devices_.size()))
+             .second)
+      return in.Fail("DeviceStatus: a device twice");
+    devices_.push_back(d);
+  }
+  stale_reports_ = in.Get<uint64_t>();
+}
+
 }  // namespace civicflow::operators

@@ -60,6 +60,14 @@ class HourKeyedTable {
   size_t size() const { return size_; }
   size_t bytes() const { return table_.size(); }
 
+  // Calls fn(key, hour, value) for every key present, in no particular order:
+  // for checking a loaded state, never on a hot path.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (size_t i = 0; i < capacity_; ++i)
+      if (slots_[i].key) fn(slots_[i].key, slots_[i].hour, slots_[i].value);
+  }
+
   // Checkpoints: the keys present, with their hours and values.
   void SaveState(StateWriter& out) const {
     out.PutCount(size_);

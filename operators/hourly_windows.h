@@ -52,6 +52,14 @@ class HourlyWindows {
   }
   uint64_t late_rows() const { return late_rows_; }
 
+  // Calls fn(hour_start, window, cell) for every open cell: for checking a
+  // loaded state (window keys that index an interner), never on a hot path.
+  template <typename Fn>
+  void ForEachOpenCell(Fn&& fn) const {
+    for (const auto& [hour, cells] : hours_)
+      for (const auto& [window, cell] : cells) fn(hour, window, cell);
+  }
+
   // Checkpoints: the open cells, what was emitted, the late-row count.
   void SaveState(StateWriter& out) const {
     static_assert(std::is_trivially_copyable_v<Cell>);
@@ -113,6 +121,13 @@ class Retractions {
   }
 
   size_t size() const { return table_.size(); }
+
+  // Calls fn(contribution) for every key remembered: for checking a loaded
+  // state, never on a hot path.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    table_.ForEach([&](uint64_t, int64_t, const Contribution& c) { fn(c); });
+  }
 
   // Checkpoints: what each key contributed, and the sweep clock.
   void SaveState(StateWriter& out) const {

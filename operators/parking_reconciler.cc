@@ -403,6 +403,102 @@ void ParkingReconciler::Flush() {
   // No lot goes offline here: the end of the input says nothing about the lots.
 }
 
+// State layout: the lot codes, then per lot (in code order) its plates before
+// everything that holds plate ids, then the clocks and counters.
+void ParkingReconciler::SaveState(StateWriter& out) const {
+  out.Section("ParkingReconciler");
+  lot_codes_.SaveState(out);
+  for (const Lot& lot : lots_) {
+    lot.plates.SaveState(out);
+    out.PutCount(lot.events.size());
+    for (const Event& e : lot.events) {
+      out.Put(e.time_s);
+      out.Put(e.seq);
+      out.Put(e.dedup_key);
+      out.Put(e.plate);
+      out.Put<uint8_t>(e.enter);
+    }
+    out.PutCount(lot.lists.size());
+    for (const PlateList& l : lot.lists) {
+      out.Put(l.time_ms);
+      out.Put(l.dedup_key);
+      out.PutVector(l.plates);
+    }
+    out.PutVector(lot.tracked);
+    out.Put<uint8_t>(lot.has_baseline);
+    out.Put(lot.last_list_s);
+    out.PutVector(lot.spaces);
+    out.Put(lot.latest_s);
+    out.Put(lot.status);
+    out.Put(lot.last_heartbeat);
+    out.Put(lot.status_since);
+  }
+  out.Put(next_seq_);
+  out.Put(next_offline_s_);
+  out.Put(last_sweep_s_);
+  for (uint64_t counter : {late_events_, late_lists_, late_heartbeats_, ignored_corrections_, expired_events_,
+                           heartbeats_without_lot_})
+    out.Put(counter);
+}
+
+void ParkingReconciler::LoadState(StateReader& in) {
+  in.Section("ParkingReconciler");
+  lot_codes_.LoadState(in);
+  // Reconciliation indexes scratch vectors by plate id: every id must be one the lot interned.
+  const auto known = [](const Lot& lot, const std::vector<PlateId>& plates) {
+    return std::all_of(plates.begin(), plates.end(), [&](PlateId p) { return p < lot.plates.size(); });
+  };
+  constexpr std::string_view kUnknownPlate = "ParkingReconciler: a plate id out of range";
+  for (size_t code = 0; code < lot_codes_.size() && !in.failed(); ++code) {
+    Lot& lot = lots_.emplace_back();
+    lot.code = static_cast<uint32_t>(code);
+    lot.plates.LoadState(in);
+    constexpr size_t kEventBytes = 3 * sizeof(uint64_t) + sizeof(PlateId) + 1;
+    for (uint64_t n = in.GetCount(kEventBytes); n > 0 && !in.failed(); --n) {
+      Event e;
+      e.time_s = in.Get<int64_t>();
+      e.seq = in.Get<uint64_t>();
+      e.dedup_key = in.Get<uint64_t>();
+      e.plate = in.Get<PlateId>();
+      e.enter = in.Get<uint8_t>() != 0;
+      if (e.plate >= lot.plates.size()) return in.Fail(std::string(kUnknownPlate));
+      lot.events.push_back(e);
+    }
+    for (uint64_t n = in.GetCount(3 * sizeof(uint64_t)); n > 0 && !in.failed(); --n) {
+      PlateList& l = lot.lists.emplace_back();
+      l.time_ms = in.Get<int64_t>();
+      l.dedup_key = in.Get<uint64_t>();
+      in.GetVector(l.plates);
+      if (!known(lot, l.plates)) return in.Fail(std::string(kUnknownPlate));
+    }
+    in.GetVector(lot.tracked);
+    if (!known(lot, lot.tracked)) return in.Fail(std::string(kUnknownPlate));
+    lot.has_baseline = in.Get<uint8_t>() != 0;
+    lot.last_list_s = in.Get<int64_t>();
+    in.GetVector(lot.spaces);
+    lot.latest_s = in.Get<int64_t>();
+    lot.status = in.Get<Status>();
+    lot.last_heartbeat = in.Get<int64_t>();
+    lot.status_since = in.Get<int64_t>();
+    if (static_cast<uint8_t>(lot.status) > static_cast<uint8_t>(Status::kOffline))
+      return in.Fail("ParkingReconciler: an unknown lot status");
+    // Lists and space reports are searched by time: they must still be in time order.
+    const auto by_list_time = [](const PlateList& a, const PlateList& b) { return a.time_ms < b.time_ms; };
+    const auto by_report_time = [](const SpaceReport& a, const SpaceReport& b) {
+      return a.time_ms < b.time_ms;
+    };
+    if (!std::is_sorted(lot.lists.begin(), lot.lists.end(), by_list_time) ||
+        !std::is_sorted(lot.spaces.begin(), lot.spaces.end(), by_report_time))
+      return in.Fail("ParkingReconciler: lists or space reports out of time order");
+  }
+  next_seq_ = in.Get<uint64_t>();
+  next_offline_s_ = in.Get<int64_t>();
+  last_sweep_s_ = in.Get<int64_t>();
+  for (uint64_t* counter : {&late_events_, &late_lists_, &late_heartbeats_, &ignored_corrections_,
+                            &expired_events_, &heartbeats_without_lot_})
+    *counter = in.Get<uint64_t>();
+}
+
 size_t ParkingReconciler::pending_lists() const {
   size_t n = 0;
   for (const Lot& lot : lots_) n += lot.lists.size();

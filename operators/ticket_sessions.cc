@@ -174,6 +174,37 @@ void TicketSessions::OnWatermark(LocalTime watermark) {
 
 void TicketSessions::Flush() { EmitThrough(INT64_MAX); }
 
+void TicketSessions::SaveState(StateWriter& out) const {
+  out.Section("TicketSessions");
+  sessions_.SaveState(out);  // first: windows and contributions hold its indexes
+  windows_.SaveState(out);
+  retractions_.SaveState(out);
+  checked_.SaveState(out);
+  tiers_.SaveState(out);
+  out.Put(last_sweep_);
+  out.Put(stale_inventory_);
+}
+
+void TicketSessions::LoadState(StateReader& in) {
+  in.Section("TicketSessions");
+  sessions_.LoadState(in);
+  windows_.LoadState(in);
+  retractions_.LoadState(in);
+  checked_.LoadState(in);
+  tiers_.LoadState(in);
+  last_sweep_ = in.Get<int64_t>();
+  stale_inventory_ = in.Get<uint64_t>();
+  if (in.failed()) return;
+  // Emitting a row names the session: every index kept must be one the interner holds.
+  const size_t sessions = sessions_.size();
+  bool valid = true;
+  windows_.ForEachOpenCell([&](int64_t, uint64_t session, const Counts&) { valid &= session < sessions; });
+  retractions_.ForEach([&](const Contribution& c) {
+    valid &= c.session < sessions && (c.kind == Kind::kOrder || c.kind == Kind::kRefund);
+  });
+  if (!valid) in.Fail("TicketSessions: a session index out of range");
+}
+
 size_t TicketSessions::open_windows() const { return windows_.open_cells(); }
 
 }  // namespace civicflow::operators
