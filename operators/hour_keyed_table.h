@@ -60,6 +60,15 @@ class HourKeyedTable {
   size_t size() const { return size_; }
   size_t bytes() const { return table_.size(); }
 
+  // Whether pred(hour, value) holds for every key: lets an owner check a
+  // loaded state whose values index into its other members.
+  template <typename Pred>
+  bool AllOf(Pred&& pred) const {
+    for (size_t i = 0; i < capacity_; ++i)
+      if (slots_[i].key && !pred(slots_[i].hour, slots_[i].value)) return false;
+    return true;
+  }
+
   // Checkpoints: the keys present, with their hours and values.
   void SaveState(StateWriter& out) const {
     out.PutCount(size_);

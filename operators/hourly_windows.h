@@ -24,6 +24,14 @@
 
 namespace civicflow::operators {
 
+// Whether `start` can begin a window of `length` seconds: aligned, and within
+// the years a validated time names. Loading state checks it, so damaged
+// state cannot overflow the window arithmetic.
+constexpr bool PlausibleWindowStart(int64_t start, int64_t length) {
+  constexpr int64_t kLimit = int64_t{1} << 40;  // about ±34,000 years
+  return start > -kLimit && start < kLimit && FloorDiv(start, length) * length == start;
+}
+
 template <typename Cell>
 class HourlyWindows {
  public:
@@ -51,6 +59,16 @@ class HourlyWindows {
     return n;
   }
   uint64_t late_rows() const { return late_rows_; }
+
+  // Whether pred(hour_start, window, cell) holds for every open cell: lets
+  // an owner check a loaded state whose window keys index into its members.
+  template <typename Pred>
+  bool AllOf(Pred&& pred) const {
+    for (const auto& [hour, cells] : hours_)
+      for (const auto& [window, cell] : cells)
+        if (!pred(hour, window, cell)) return false;
+    return true;
+  }
 
   // Checkpoints: the open cells, what was emitted, the late-row count.
   void SaveState(StateWriter& out) const {
@@ -113,6 +131,12 @@ class Retractions {
   }
 
   size_t size() const { return table_.size(); }
+
+  // Whether pred(contribution) holds for every key remembered.
+  template <typename Pred>
+  bool AllOf(Pred&& pred) const {
+    return table_.AllOf([&](int64_t, const Contribution& c) { return pred(c); });
+  }
 
   // Checkpoints: what each key contributed, and the sweep clock.
   void SaveState(StateWriter& out) const {
