@@ -65,4 +65,37 @@ void Deduplicator::Flush() {
   for (auto& op : downstream_) op->Flush();
 }
 
+// The dedup set and counters, then each downstream operator's own section.
+void Deduplicator::SaveState(StateWriter& out) const {
+  out.Section("Deduplicator");
+  seen_.SaveState(out);
+  out.Put(last_sweep_);
+  out.PutVector(duplicates_);
+  out.PutVector(corrections_);
+  out.PutCount(downstream_.size());
+  for (const auto& op : downstream_) op->SaveState(out);
+}
+
+void Deduplicator::LoadState(StateReader& in) {
+  in.Section("Deduplicator");
+  seen_.LoadState(in);
+  last_sweep_ = in.Get<int64_t>();
+  in.GetVector(duplicates_);
+  in.GetVector(corrections_);
+  const size_t interfaces = ingest::Registry::Get().All().size();
+  if (duplicates_.size() != interfaces || corrections_.size() != interfaces) {
+    duplicates_.assign(interfaces, 0);
+    corrections_.assign(interfaces, 0);
+    return in.Fail("counters for another set of interfaces");
+  }
+  // Not GetCount: an operator may save nothing (RawTables), so the count
+  // bounds no bytes; it only has to match.
+  if (in.Get<uint64_t>() != downstream_.size())
+    return in.Fail("state of another set of downstream operators");
+  for (auto& op : downstream_) {
+    if (in.failed()) return;
+    op->LoadState(in);
+  }
+}
+
 }  // namespace civicflow::operators

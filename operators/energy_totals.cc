@@ -87,6 +87,26 @@ void EnergyTotals::OpenWindows::TakeThrough(int64_t limit, std::vector<Cell>& ou
   });
 }
 
+void EnergyTotals::OpenWindows::SaveState(StateWriter& out) const { out.PutVector(cells_); }
+
+void EnergyTotals::OpenWindows::LoadState(StateReader& in) {
+  in.GetVector(cells_);
+  if (cells_.empty()) return;
+  size_t capacity = 64;
+  while (cells_.size() * 2 > capacity) capacity *= 2;
+  index_.assign(capacity, 0);
+  for (size_t j = 0; j < cells_.size(); ++j) {
+    const Cell& c = cells_[j];
+    const size_t i = Slot(c.start, c.key);
+    if (index_[i] || !PlausibleWindowStart(c.start, length_)) {
+      *this = OpenWindows(length_);
+      return in.Fail("an energy window cell twice or at a start no window has");
+    }
+    index_[i] = static_cast<uint32_t>(j + 1);
+    oldest_start_ = std::min(oldest_start_, c.start);
+  }
+}
+
 // ---- EnergyTotals ----
 
 size_t EnergyTotals::SiteHash::operator()(const Site& s) const {
@@ -232,5 +252,65 @@ void EnergyTotals::OnWatermark(LocalTime watermark) {
 }
 
 void EnergyTotals::Flush() { EmitThrough(INT64_MAX); }
+
+// Venues before the sites that index them, sites before the cells and
+// contributions that index those.
+void EnergyTotals::SaveState(StateWriter& out) const {
+  out.Section("EnergyTotals");
+  venues_.SaveState(out);
+  out.PutCount(sites_.size());
+  for (const Site& site : sites_) {  // field by field: Site has padding
+    out.Put(site.venue);
+    out.Put(site.province);
+    out.Put(site.city);
+    out.Put(site.district);
+  }
+  hourly_.SaveState(out);
+  daily_.SaveState(out);
+  out.Put(emitted_through_);
+  retractions_.SaveState(out);
+  out.Put(late_hourly_rows_);
+  out.Put(late_daily_rows_);
+}
+
+void EnergyTotals::LoadState(StateReader& in) {
+  in.Section("EnergyTotals");
+  venues_.LoadState(in);
+  const uint64_t sites = in.GetCount(sizeof(uint32_t) + 3 * sizeof(int64_t));
+  for (uint64_t i = 0; i < sites && !in.failed(); ++i) {
+    Site site;
+    site.venue = in.Get<uint32_t>();
+    site.province = in.Get<int64_t>();
+    site.city = in.Get<int64_t>();
+    site.district = in.Get<int64_t>();
+    const auto region = [](int64_t code) { return code >= 0 && code < kRegionLimit; };
+    if (site.venue >= venues_.size() || !region(site.province) || !region(site.city) ||
+        !region(site.district))
+      return in.Fail("an energy site of an unknown venue or region");
+    if (!site_index_.emplace(site, static_cast<uint32_t>(sites_.size())).second)
+      return in.Fail("an energy site twice");
+    sites_.push_back(site);
+  }
+  hourly_.LoadState(in);
+  daily_.LoadState(in);
+  emitted_through_ = in.Get<int64_t>();
+  retractions_.LoadState(in);
+  late_hourly_rows_ = in.Get<uint64_t>();
+  late_daily_rows_ = in.Get<uint64_t>();
+  if (in.failed()) return;
+  // Emission looks up every key's site or level and source; Add looks up a contribution's site.
+  const auto source = [&](uint64_t key) { return (key & 0xff) < sources_.size(); };
+  const bool known =
+      std::all_of(
+          hourly_.cells().begin(), hourly_.cells().end(),
+          [&](const OpenWindows::Cell& c) { return (c.key >> 8) < sites_.size() && source(c.key); }) &&
+      std::all_of(daily_.cells().begin(), daily_.cells().end(),
+                  [&](const OpenWindows::Cell& c) { return (c.key >> 32) <= kProvince && source(c.key); }) &&
+      retractions_.AllOf([&](const Contribution& c) {
+        return PlausibleWindowStart(c.hour, LocalTime::kHour) && c.site < sites_.size() &&
+               c.source < sources_.size();
+      });
+  if (!known) in.Fail("an energy window or contribution of an unknown site, level or source");
+}
 
 }  // namespace civicflow::operators

@@ -85,6 +85,13 @@ class EnergyTotals final : public Operator {
 
     size_t size() const { return cells_.size(); }
     int64_t length() const { return length_; }
+    std::span<const Cell> cells() const { return cells_; }
+
+    // Checkpoints: the cells; the index and the oldest start are rebuilt.
+    void SaveState(StateWriter& out) const;
+    // REQUIRES: no cells. Fails `in` on a cell twice or at a start that is
+    // not a window's; the owner checks the keys.
+    void LoadState(StateReader& in);
 
    private:
     size_t Slot(int64_t start, uint64_t key) const;

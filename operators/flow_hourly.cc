@@ -106,4 +106,28 @@ void FlowHourly::Flush() { EmitThrough(INT64_MAX); }
 
 size_t FlowHourly::open_windows() const { return windows_.open_cells(); }
 
+// Sites first: windows and contributions hold their indexes.
+void FlowHourly::SaveState(StateWriter& out) const {
+  out.Section("FlowHourly");
+  sites_.SaveState(out);
+  windows_.SaveState(out);
+  retractions_.SaveState(out);
+}
+
+void FlowHourly::LoadState(StateReader& in) {
+  in.Section("FlowHourly");
+  sites_.LoadState(in);
+  windows_.LoadState(in);
+  retractions_.LoadState(in);
+  if (in.failed()) return;
+  // A window key names a site and a source; emission looks both up.
+  const auto known = [&](int64_t hour, uint64_t window) {
+    return PlausibleWindowStart(hour, LocalTime::kHour) && (window >> 8) < sites_.size() &&
+           (window & 0xff) < sources_.size();
+  };
+  if (!windows_.AllOf([&](int64_t hour, uint64_t window, int64_t) { return known(hour, window); }) ||
+      !retractions_.AllOf([&](const Contribution& c) { return known(c.hour, c.window); }))
+    in.Fail("a flow window of an unknown site or source");
+}
+
 }  // namespace civicflow::operators

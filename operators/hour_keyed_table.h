@@ -60,12 +60,13 @@ class HourKeyedTable {
   size_t size() const { return size_; }
   size_t bytes() const { return table_.size(); }
 
-  // Calls fn(key, hour, value) for every key present, in no particular order:
-  // for checking a loaded state, never on a hot path.
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
+  // Whether pred(hour, value) holds for every key: lets an owner check a
+  // loaded state whose values index into its other members.
+  template <typename Pred>
+  bool AllOf(Pred&& pred) const {
     for (size_t i = 0; i < capacity_; ++i)
-      if (slots_[i].key) fn(slots_[i].key, slots_[i].hour, slots_[i].value);
+      if (slots_[i].key && !pred(slots_[i].hour, slots_[i].value)) return false;
+    return true;
   }
 
   // Checkpoints: the keys present, with their hours and values.

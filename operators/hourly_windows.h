@@ -24,6 +24,14 @@
 
 namespace civicflow::operators {
 
+// Whether `start` can begin a window of `length` seconds: aligned, and within
+// the years a validated time names. Loading state checks it, so damaged
+// state cannot overflow the window arithmetic.
+constexpr bool PlausibleWindowStart(int64_t start, int64_t length) {
+  constexpr int64_t kLimit = int64_t{1} << 40;  // about ±34,000 years
+  return start > -kLimit && start < kLimit && FloorDiv(start, length) * length == start;
+}
+
 template <typename Cell>
 class HourlyWindows {
  public:
@@ -52,12 +60,14 @@ class HourlyWindows {
   }
   uint64_t late_rows() const { return late_rows_; }
 
-  // Calls fn(hour_start, window, cell) for every open cell: for checking a
-  // loaded state (window keys that index an interner), never on a hot path.
-  template <typename Fn>
-  void ForEachOpenCell(Fn&& fn) const {
+  // Whether pred(hour_start, window, cell) holds for every open cell: lets
+  // an owner check a loaded state whose window keys index into its members.
+  template <typename Pred>
+  bool AllOf(Pred&& pred) const {
     for (const auto& [hour, cells] : hours_)
-      for (const auto& [window, cell] : cells) fn(hour, window, cell);
+      for (const auto& [window, cell] : cells)
+        if (!pred(hour, window, cell)) return false;
+    return true;
   }
 
   // Checkpoints: the open cells, what was emitted, the late-row count.
@@ -122,11 +132,10 @@ class Retractions {
 
   size_t size() const { return table_.size(); }
 
-  // Calls fn(contribution) for every key remembered: for checking a loaded
-  // state, never on a hot path.
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    table_.ForEach([&](uint64_t, int64_t, const Contribution& c) { fn(c); });
+  // Whether pred(contribution) holds for every key remembered.
+  template <typename Pred>
+  bool AllOf(Pred&& pred) const {
+    return table_.AllOf([&](int64_t, const Contribution& c) { return pred(c); });
   }
 
   // Checkpoints: what each key contributed, and the sweep clock.

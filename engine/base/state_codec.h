@@ -88,7 +88,7 @@ class StateReader {
     const uint64_t size = Get<uint64_t>();
     out.clear();
     if (size > Remaining() / std::max<size_t>(sizeof(T), 1)) return Fail("a vector longer than the state");
-    if (size == 0) return;  // an empty vector's data() may be null, which memcpy must not get
+    if (size == 0) return;  // memcpy into an empty vector's null data() is undefined
     out.resize(size);
     if (const char* at = Take(size * sizeof(T))) std::memcpy(out.data(), at, size * sizeof(T));
   }
