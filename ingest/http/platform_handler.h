@@ -43,7 +43,8 @@ class PlatformHandler {
   // and what no upload carries (which account a lot or session belongs to,
   // issued session codes, live tokens). SaveState runs while requests are
   // served, under the adapter's own locks; LoadState on a fresh adapter
-  // before any request or Recall.
+  // before any request or Recall, whose accounts file may have changed
+  // since (account_state.h).
   virtual void SaveState(StateWriter& out) const = 0;
   virtual void LoadState(StateReader& in) = 0;
 };

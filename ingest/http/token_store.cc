@@ -44,22 +44,22 @@ void TokenStore::SaveState(StateWriter& out) const {
   }
 }
 
-void TokenStore::LoadState(StateReader& in) {
+void TokenStore::LoadState(StateReader& in, const AccountMap& accounts) {
   in.Section("tokens");
   const uint64_t n = in.GetCount(2 * sizeof(uint64_t) + sizeof(int64_t));
   std::unordered_map<std::string, Grant, TokenHash, std::equal_to<>> grants;
   std::vector<std::string> current(current_.size());
   for (uint64_t i = 0; i < n && !in.failed(); ++i) {
     const std::string_view token = in.GetText();
-    const uint64_t account = in.Get<uint64_t>();
+    const std::optional<size_t> account = accounts.ReadAccount(in);
     const int64_t expires_ms = in.Get<int64_t>();
     if (in.failed()) break;
     if (token.empty()) return in.Fail("an empty token");
-    if (account >= current.size()) return in.Fail("a token of an account that does not exist");
-    if (!current[account].empty()) return in.Fail("two tokens for one account");
-    if (!grants.emplace(std::string(token), Grant{account, expires_ms}).second)
+    if (!account) continue;  // its account is gone
+    if (!current[*account].empty()) return in.Fail("two tokens for one account");
+    if (!grants.emplace(std::string(token), Grant{*account, expires_ms}).second)
       return in.Fail("a token held by two accounts");
-    current[account] = token;
+    current[*account] = token;
   }
   if (in.failed()) return;
   std::unique_lock lock(mutex_);

@@ -4,8 +4,8 @@
 // Thread-safe: I/O threads check tokens under a shared lock, issuing takes
 // the exclusive one. Checkpoints keep the live tokens with their expiry as
 // absolute clock time, so a token that expired while the server was down is
-// refused after a restart. Tokens are secrets: nothing here puts one in an
-// error message.
+// refused after a restart; a gone account's tokens are dropped there. Tokens
+// are secrets: nothing here puts one in an error message.
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -18,6 +18,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/state_codec.h"
+#include "ingest/http/account_state.h"
 
 namespace civicflow::ingest::http {
 
@@ -37,9 +38,9 @@ class TokenStore {
   // Checkpoints: every token still live at the clock's now, with its account
   // and absolute expiry.
   void SaveState(StateWriter& out) const;
-  // REQUIRES: nothing issued yet. Fails on an account out of range or a
-  // second token for one account.
-  void LoadState(StateReader& in);
+  // REQUIRES: nothing issued yet; `accounts` read from the same state. Fails
+  // on an account the state does not list or a second token for one account.
+  void LoadState(StateReader& in, const AccountMap& accounts);
 
  private:
   struct Grant {

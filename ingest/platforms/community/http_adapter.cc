@@ -171,13 +171,14 @@ void CommunityAdapter::Upload(Exchange& exchange, const InterfaceSpec& spec, std
 
 void CommunityAdapter::SaveState(StateWriter& out) const {
   out.Section(PlatformName(Platform::kCommunity));
-  PutAccountNames(out, app_keys_, [](const std::string& app_key) { return app_key; });
+  PutAccountNames(out, app_keys_);
   prerequisites_.SaveState(out);
 }
 
 void CommunityAdapter::LoadState(StateReader& in) {
   in.Section(PlatformName(Platform::kCommunity));
-  CheckAccountNames(in, app_keys_, [](const std::string& app_key) { return app_key; });
+  // Registered codes are global: no community state belongs to an account.
+  ReadAccountMap(in, app_keys_);
   if (in.failed()) return;
   prerequisites_.LoadState(in);
 }

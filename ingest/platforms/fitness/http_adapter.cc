@@ -247,9 +247,10 @@ void FitnessAdapter::SaveState(StateWriter& out) const {
 
 void FitnessAdapter::LoadState(StateReader& in) {
   in.Section(PlatformName(Platform::kFitness));
-  CheckAccountNames(in, accounts_, [](const FitnessAccount& account) { return account.appid; });
+  const AccountMap accounts =
+      ReadAccountMap(in, accounts_, [](const FitnessAccount& account) { return account.appid; });
   if (in.failed()) return;
-  tokens_.LoadState(in);
+  tokens_.LoadState(in, accounts);
   if (in.failed()) return;
   venues_.LoadState(in);
 }

@@ -86,10 +86,7 @@ std::optional<SessionBook::Read> ReadOf(std::string_view name) {
 
 OrienteeringAdapter::OrienteeringAdapter(const std::vector<OrienteeringAccount>& accounts,
                                          const AdapterContext& context)
-    : context_(context),
-      accounts_(accounts.size()),
-      desk_(accounts, context.clock, context.token_lifetime_ms),
-      request_id_base_([] {
+    : context_(context), desk_(accounts, context.clock, context.token_lifetime_ms), request_id_base_([] {
         uint64_t base = 0;
         const std::string bytes = crypto::RandomBytes(sizeof base);
         std::memcpy(&base, bytes.data(), sizeof base);
@@ -107,9 +104,9 @@ void OrienteeringAdapter::SaveState(StateWriter& out) const {
 
 void OrienteeringAdapter::LoadState(StateReader& in) {
   in.Section(PlatformName(Platform::kOrienteering));
-  desk_.LoadState(in);
+  const AccountMap accounts = desk_.LoadState(in);
   if (in.failed()) return;
-  sessions_.LoadState(in, accounts_);
+  sessions_.LoadState(in, accounts);
 }
 
 size_t OrienteeringAdapter::BodyLimit(std::string_view) const { return kBodyLimit; }

@@ -78,7 +78,6 @@ class OrienteeringAdapter final : public PlatformHandler {
   void SendInvalid(Exchange& exchange, const ValidationError& error);
 
   AdapterContext context_;
-  const size_t accounts_;
   LoginDesk desk_;
   SessionBook sessions_;
   std::vector<Route> routes_;

@@ -90,22 +90,31 @@ void LoginDesk::SaveState(StateWriter& out) const {
   for (const std::string& client_type : client_types_) out.PutText(client_type);
 }
 
-void LoginDesk::LoadState(StateReader& in) {
-  CheckAccountNames(in, accounts_, [](const OrienteeringAccount& account) {
+AccountMap LoginDesk::LoadState(StateReader& in) {
+  AccountMap accounts = ReadAccountMap(in, accounts_, [](const OrienteeringAccount& account) {
     return MobileKey(account.country_code, account.mobile);
   });
-  if (in.failed()) return;
-  access_.LoadState(in);
-  refresh_.LoadState(in);
+  if (in.failed()) return accounts;
+  access_.LoadState(in, accounts);
+  refresh_.LoadState(in, accounts);
   in.Section("logins");
-  std::vector<int64_t> code_sent_ms = in.GetVector<int64_t>();
-  if (code_sent_ms.size() != accounts_.size() && !in.failed()) return in.Fail("logins of other accounts");
+  const std::vector<int64_t> saved_code_sent_ms = in.GetVector<int64_t>();
+  if (saved_code_sent_ms.size() != accounts.saved_accounts() && !in.failed())
+    in.Fail("logins of another number of accounts than the state lists");
+  std::vector<int64_t> code_sent_ms(accounts_.size(), INT64_MIN);
   std::vector<std::string> client_types(accounts_.size());
-  for (std::string& client_type : client_types) client_type = in.GetText();
-  if (in.failed()) return;
+  for (size_t saved = 0; saved < saved_code_sent_ms.size() && !in.failed(); ++saved) {
+    const std::string_view client_type = in.GetText();
+    if (const std::optional<size_t> account = accounts.CurrentOf(saved)) {
+      code_sent_ms[*account] = saved_code_sent_ms[saved];
+      client_types[*account] = client_type;
+    }
+  }
+  if (in.failed()) return accounts;
   std::unique_lock lock(mutex_);
   code_sent_ms_ = std::move(code_sent_ms);
   client_types_ = std::move(client_types);
+  return accounts;
 }
 
 }  // namespace civicflow::ingest::http

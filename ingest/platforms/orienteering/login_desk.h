@@ -7,7 +7,8 @@
 // and a refresh token (kRefreshLifetimeMs); each revokes the account's
 // previous one, and refresh issues a new access token (revoking the old).
 // Owns the tokens and the per-account login state; checkpoints keep both
-// (a code sent before a restart is still good for its lifetime after).
+// (a code sent before a restart is still good for its lifetime after), but
+// drop those of accounts no longer in the accounts file.
 // Thread-safe: Check takes shared locks only.
 #include <cstdint>
 #include <mutex>
@@ -20,6 +21,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/state_codec.h"
+#include "ingest/http/account_state.h"
 #include "ingest/http/accounts.h"
 #include "ingest/http/token_store.h"
 
@@ -62,8 +64,9 @@ class LoginDesk {
   // Checkpoints: the accounts' names (mobiles), both token stores, when each
   // account's code was last sent and its latest login's client type.
   void SaveState(StateWriter& out) const;
-  // REQUIRES: nothing issued yet; built from the accounts the state was written with.
-  void LoadState(StateReader& in);
+  // REQUIRES: nothing issued yet. Returns where each of the state's accounts
+  // is now, for the rest of the adapter's state.
+  AccountMap LoadState(StateReader& in);
 
  private:
   std::optional<size_t> AccountOf(std::string_view country_code, std::string_view mobile) const;

@@ -8,7 +8,8 @@
 // and kMaxSamples GPS points and heart-rate samples each per session (later
 // chunks are cut and the reads say "truncated":true).
 // Checkpoints keep every session whole (owner, launch, data), since no
-// upload says which account launched a session (session_book_state.cc).
+// upload says which account launched a session (session_book_state.cc);
+// loading drops the sessions of accounts no longer in the accounts file.
 // Thread-safe: reads and the ownership check take a shared lock; Launch and
 // Apply (from an upload's `done`) the exclusive one.
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "engine/base/state_codec.h"
+#include "ingest/http/account_state.h"
 #include "ingest/platforms/orienteering/session_digest.h"
 
 namespace civicflow::ingest::http {
@@ -55,8 +57,8 @@ class SessionBook {
   std::string SessionsOf(size_t account, int64_t page, int64_t page_size) const;
 
   void SaveState(StateWriter& out) const;
-  // REQUIRES: no session yet. Fails on an owner not below `accounts`.
-  void LoadState(StateReader& in, size_t accounts);
+  // REQUIRES: no session yet; `accounts` read from the same state (LoginDesk).
+  void LoadState(StateReader& in, const AccountMap& accounts);
 
  private:
   struct Session {

@@ -1,5 +1,6 @@
 // SessionBook's checkpoint form: the sessions in creation order, each whole,
-// then the launches that name them. Sample counts are recomputed on load.
+// then the launches that name them. Sample counts are recomputed on load;
+// owners are saved account indices, mapped to the current ones on load.
 #include <algorithm>
 #include <mutex>
 
@@ -130,7 +131,7 @@ void SessionBook::SaveState(StateWriter& out) const {
   }
 }
 
-void SessionBook::LoadState(StateReader& in, size_t accounts) {
+void SessionBook::LoadState(StateReader& in, const AccountMap& accounts) {
   in.Section("orienteering sessions");
   const uint64_t next_order = in.Get<uint64_t>();
   const uint64_t count = in.GetCount(kMinSessionBytes);
@@ -138,10 +139,12 @@ void SessionBook::LoadState(StateReader& in, size_t accounts) {
   decltype(sessions_) sessions;
   decltype(by_age_) by_age;
   decltype(by_owner_) by_owner;
+  std::optional<uint64_t> last_order;
   for (uint64_t i = 0; i < count && !in.failed(); ++i) {
     std::string id(in.GetText());
     Session session;
-    session.owner = in.Get<uint64_t>();
+    const std::optional<size_t> owner = accounts.ReadAccount(in);
+    session.owner = owner.value_or(0);
     session.order = in.Get<uint64_t>();
     for (std::string* text :
          {&session.launch_request_id, &session.competition_id, &session.participant_id,
@@ -166,12 +169,12 @@ void SessionBook::LoadState(StateReader& in, size_t accounts) {
     session.finish = GetFinish(in);
     session.truncated = in.Get<uint8_t>() != 0;
     if (in.failed()) break;
-    if (session.owner >= accounts)
-      return in.Fail("an orienteering session of an account that does not exist");
-    if (session.order >= next_order || (!by_age.empty() && session.order <= by_age.back().first))
+    if (session.order >= next_order || (last_order && session.order <= *last_order))
       return in.Fail("orienteering sessions out of creation order");
+    last_order = session.order;
     if (session.gps_points > kMaxSamples || session.heart_rate_samples > kMaxSamples)
       return in.Fail("an orienteering session with more samples than it keeps");
+    if (!owner) continue;  // its account is gone
     by_age.emplace_back(session.order, id);
     by_owner[session.owner].emplace(session.order, id);
     if (!sessions.emplace(std::move(id), std::move(session)).second)
@@ -180,14 +183,15 @@ void SessionBook::LoadState(StateReader& in, size_t accounts) {
   decltype(launches_) launches;
   const uint64_t launch_count = in.GetCount(3 * sizeof(uint64_t));
   for (uint64_t i = 0; i < launch_count && !in.failed(); ++i) {
-    const uint64_t account = in.Get<uint64_t>();
+    const std::optional<size_t> account = accounts.ReadAccount(in);
     std::string request_id(in.GetText());
     std::string session_id(in.GetText());
     if (in.failed()) break;
+    if (!account) continue;  // its account is gone, and its sessions with it
     const auto session = sessions.find(session_id);
-    if (session == sessions.end() || session->second.owner != account)
+    if (session == sessions.end() || session->second.owner != *account)
       return in.Fail("a launch naming no session of its account");
-    launches.emplace(std::pair(account, std::move(request_id)), std::move(session_id));
+    launches.emplace(std::pair(*account, std::move(request_id)), std::move(session_id));
   }
   if (in.failed()) return;
   std::unique_lock lock(mutex_);

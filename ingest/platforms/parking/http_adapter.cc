@@ -118,11 +118,12 @@ void ParkingAdapter::SaveState(StateWriter& out) const {
 
 void ParkingAdapter::LoadState(StateReader& in) {
   in.Section(PlatformName(Platform::kParking));
-  http::CheckAccountNames(in, accounts_, [](const http::ParkingAccount& account) { return account.user_id; });
+  const http::AccountMap accounts = http::ReadAccountMap(
+      in, accounts_, [](const http::ParkingAccount& account) { return account.user_id; });
   if (in.failed()) return;
-  tokens_.LoadState(in);
+  tokens_.LoadState(in, accounts);
   if (in.failed()) return;
-  lots_.LoadState(in);
+  lots_.LoadState(in, accounts);
 }
 
 void ParkingAdapter::Handle(Exchange& exchange) {

@@ -65,15 +65,21 @@ void LotRegistry::SaveState(StateWriter& out) const {
   }
 }
 
-void LotRegistry::LoadState(StateReader& in) {
+void LotRegistry::LoadState(StateReader& in, const http::AccountMap& accounts) {
   in.Section("lots");
-  const uint64_t accounts = in.GetCount(sizeof(uint64_t));
-  if (accounts != lots_by_account_.size()) return in.Fail("lots of another number of accounts");
-  std::vector<std::set<std::string, std::less<>>> lots_by_account(accounts);
-  for (auto& lots : lots_by_account) {
+  const uint64_t saved_accounts = in.GetCount(sizeof(uint64_t));
+  if (saved_accounts != accounts.saved_accounts() && !in.failed())
+    return in.Fail("lots of another number of accounts than the state lists");
+  std::vector<std::set<std::string, std::less<>>> lots_by_account(lots_by_account_.size());
+  std::set<std::string, std::less<>> lots_of_gone_accounts;
+  for (uint64_t saved = 0; saved < saved_accounts && !in.failed(); ++saved) {
+    const std::optional<size_t> account = accounts.CurrentOf(saved);
+    auto& lots = account ? lots_by_account[*account] : lots_of_gone_accounts;
+    std::set<std::string, std::less<>> listed;
     const uint64_t n = in.GetCount(sizeof(uint64_t));
     for (uint64_t i = 0; i < n && !in.failed(); ++i)
-      if (!lots.emplace(in.GetText()).second && !in.failed()) return in.Fail("a lot listed twice");
+      if (!listed.emplace(in.GetText()).second && !in.failed()) return in.Fail("a lot listed twice");
+    lots.merge(listed);
   }
   std::map<std::string, int64_t, std::less<>> last_heartbeat_ms;
   const uint64_t n = in.GetCount(sizeof(uint64_t) + sizeof(int64_t));
@@ -84,6 +90,11 @@ void LotRegistry::LoadState(StateReader& in) {
       return in.Fail("a lot's heartbeat listed twice");
   }
   if (in.failed()) return;
+  for (const std::string& lot : lots_of_gone_accounts) {
+    const bool still_reported = std::any_of(lots_by_account.begin(), lots_by_account.end(),
+                                            [&](const auto& lots) { return lots.contains(lot); });
+    if (!still_reported) last_heartbeat_ms.erase(lot);
+  }
   std::unique_lock lock(mutex_);
   lots_by_account_ = std::move(lots_by_account);
   last_heartbeat_ms_ = std::move(last_heartbeat_ms);

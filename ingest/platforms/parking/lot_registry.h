@@ -9,7 +9,9 @@
 // offline when its last heartbeat is more than three beats (90 s) old; lots
 // that never sent one have no status.
 // Checkpoints keep both (the heartbeats as absolute clock times), so a lot
-// stays its account's, and online or offline, across a restart.
+// stays its account's, and online or offline, across a restart. A gone
+// account's lots are dropped there, with the heartbeats of lots that no
+// account still kept reports.
 // Thread-safe: lookups take a shared lock, learning a new lot or a heartbeat
 // the exclusive one.
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "engine/base/state_codec.h"
+#include "ingest/http/account_state.h"
 
 namespace civicflow::ingest::parking {
 
@@ -48,8 +51,8 @@ class LotRegistry {
   LotCounts Counts(int64_t now_ms) const;
 
   void SaveState(StateWriter& out) const;
-  // REQUIRES: nothing learned yet. Fails on a different number of accounts.
-  void LoadState(StateReader& in);
+  // REQUIRES: nothing learned yet; `accounts` read from the same state.
+  void LoadState(StateReader& in, const http::AccountMap& accounts);
 
  private:
   // Three beats missed: more than kOfflineAfterMs since the last heartbeat.

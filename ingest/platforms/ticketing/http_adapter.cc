@@ -156,9 +156,10 @@ void TicketingAdapter::SaveState(StateWriter& out) const {
 
 void TicketingAdapter::LoadState(StateReader& in) {
   in.Section(PlatformName(Platform::kTicketing));
-  CheckAccountNames(in, accounts_, [](const TicketingAccount& account) { return account.app_id; });
+  const AccountMap accounts =
+      ReadAccountMap(in, accounts_, [](const TicketingAccount& account) { return account.app_id; });
   if (in.failed()) return;
-  tokens_.LoadState(in);
+  tokens_.LoadState(in, accounts);
   if (in.failed()) return;
   venues_.LoadState(in);
   if (in.failed()) return;
