@@ -178,8 +178,9 @@ Result<ReplayReport> RunReplay(const ReplayOptions& options) {
   auto ran = (*runtime)->Close();
   if (!ran.ok()) return ran.status();
   // A replay's segments are final as a whole (civicflow-seg compacts final epochs only).
-  if (Status s =
-          storage::SaveCheckpoint(storage::FileSystem::Posix(), dir, {storage::WalPosition{}, ran->epoch});
+  // No state: a server started on this dir begins with fresh operators.
+  if (Status s = storage::SaveCheckpoint(storage::FileSystem::Posix(), dir,
+                                         {storage::WalPosition{}, ran->epoch, std::nullopt});
       !s.ok())
     return s;
   if (!options.pg_url.empty()) {

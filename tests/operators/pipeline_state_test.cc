@@ -36,7 +36,7 @@ struct Outcome {
 // Runs `lines` (archive lines, one upload each) through a fresh engine per
 // stretch between cuts; `cuts` are line indexes at which state is saved and
 // loaded into the next engine.
-Outcome Run(const std::vector<std::string>& lines, const std::vector<size_t>& cuts) {
+Outcome RunPipeline(const std::vector<std::string>& lines, const std::vector<size_t>& cuts) {
   ChunkPool pool(8);
   Captures captures(kShards);
   std::vector<const operators::Deduplicator*> dedups(kShards);
@@ -109,7 +109,7 @@ TEST(PipelineState, CutSavedAndLoadedAnywhereTheTablesAndCountersAreTheSame) {
     if (!line.empty()) lines.push_back(std::move(line));
   ASSERT_GT(lines.size(), 500u);
 
-  const Outcome whole = Run(lines, {});
+  const Outcome whole = RunPipeline(lines, {});
   size_t rows = 0;
   for (size_t t = 0; t < operators::kTableCount; ++t) {
     EXPECT_FALSE(whole.tables[t].empty()) << operators::Schema(static_cast<operators::Table>(t)).name;
@@ -119,7 +119,7 @@ TEST(PipelineState, CutSavedAndLoadedAnywhereTheTablesAndCountersAreTheSame) {
 
   const size_t n = lines.size();
   const std::vector<size_t> cuts = {1, n / 7, n / 3, n / 2 + 1, 4 * n / 5, n - 1};
-  const Outcome cut = Run(lines, cuts);
+  const Outcome cut = RunPipeline(lines, cuts);
   for (size_t t = 0; t < operators::kTableCount; ++t) {
     const auto& want = whole.tables[t];
     const auto& got = cut.tables[t];
@@ -149,10 +149,9 @@ TEST(PipelineState, ACutThatForgetsTheStateChangesTheTables) {
   std::ifstream in(generate.out_path);
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(std::move(line));
-  const Outcome whole = Run(lines, {});
-  std::vector<std::string> restarted(lines.begin(), lines.begin() + lines.size() / 2);
-  Outcome first = Run(restarted, {});
-  Outcome second = Run(std::vector<std::string>(lines.begin() + lines.size() / 2, lines.end()), {});
+  const Outcome whole = RunPipeline(lines, {});
+  Outcome first = RunPipeline(std::vector<std::string>(lines.begin(), lines.begin() + lines.size() / 2), {});
+  Outcome second = RunPipeline(std::vector<std::string>(lines.begin() + lines.size() / 2, lines.end()), {});
   size_t differing = 0;
   for (size_t t = 0; t < operators::kTableCount; ++t) {
     auto both = first.tables[t];
