@@ -300,10 +300,6 @@ std::optional<std::string> HexDecode(std::string_view hex) {
   return out;
 }
 
-std::string Sm3(std::string_view bytes) {
-  static const MdPtr md(EVP_MD_fetch(nullptr, "SM3", nullptr));
-  return Digest(md.get(), bytes);
-}
 std::string Md5(std::string_view bytes) {
   static const MdPtr md(EVP_MD_fetch(nullptr, "MD5", nullptr));
   return Digest(md.get(), bytes);

@@ -26,7 +26,7 @@ bool Base64Decode(std::string_view text, std::string& bytes);  // false: not str
 std::string HexEncode(std::string_view bytes);
 std::optional<std::string> HexDecode(std::string_view hex);
 
-std::string Sm3(std::string_view bytes);  // 32-byte digest (GM/T 0004)
+std::string Sm3(std::string_view bytes);  // 32-byte digest (GM/T 0004; our own, sm3.cc)
 std::string Md5(std::string_view bytes);  // 16-byte digest
 
 // Block ciphers in ECB mode with PKCS#7 padding (PKCS#5 for DES).
