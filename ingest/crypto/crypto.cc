@@ -1,6 +1,7 @@
 #include "ingest/crypto/crypto.h"
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -8,10 +9,12 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 namespace civicflow::ingest::crypto {
 namespace {
@@ -82,33 +85,91 @@ const Cipher& DesEcb() {
   return cipher;
 }
 
-// ECB with PKCS#7 padding (OpenSSL's default), either direction.
-Result<std::string> Crypt(const Cipher& c, std::string_view key, std::string_view input, bool encrypt) {
-  const std::string name = std::string(c.name) + (encrypt ? " encrypt" : " decrypt");
-  if (c.cipher == nullptr) return OpenSslError(name + ": cipher not available");
+// Each thread's initialised cipher contexts, one per (cipher, direction, key) it used lately:
+// setting up a context and its key schedule costs more than decrypting a short field, and an I/O
+// thread decrypts thousands of fields a second under a handful of account keys. A context is reset
+// (its buffered block and padding state cleared, its key schedule kept) before each use. At most
+// kCapacity are kept; the least recently used one is freed (its key schedule cleansed) to make room.
+// Touched by its own thread only.
+class CipherContexts {
+ public:
+  // The context ready for a new message, or nullptr when OpenSSL refuses (error queue set).
+  // REQUIRES: key.size() is c's key length.
+  EVP_CIPHER_CTX* Ready(const Cipher& c, std::string_view key, bool encrypt) {
+    ++uses_;
+    for (Entry& entry : entries_) {
+      if (entry.cipher == &c && entry.encrypt == encrypt && entry.key == key) {
+        entry.last_use = uses_;
+        // No cipher and no key: the same algorithm and key schedule, the message state reset.
+        return EVP_CipherInit_ex2(entry.ctx.get(), nullptr, nullptr, nullptr, encrypt, nullptr) == 1
+                   ? entry.ctx.get()
+                   : nullptr;
+      }
+    }
+    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+    if (ctx == nullptr ||
+        EVP_CipherInit_ex2(ctx.get(), c.cipher.get(), Bytes(key), nullptr, encrypt, nullptr) != 1)
+      return nullptr;
+    if (entries_.size() == kCapacity) {
+      const auto oldest =
+          std::min_element(entries_.begin(), entries_.end(),
+                           [](const Entry& a, const Entry& b) { return a.last_use < b.last_use; });
+      OPENSSL_cleanse(oldest->key.data(), oldest->key.size());
+      entries_.erase(oldest);
+    }
+    entries_.push_back({&c, encrypt, std::string(key), std::move(ctx), uses_});
+    return entries_.back().ctx.get();
+  }
+
+  ~CipherContexts() {
+    for (Entry& entry : entries_) OPENSSL_cleanse(entry.key.data(), entry.key.size());
+  }
+
+ private:
+  static constexpr size_t kCapacity = 16;
+  struct Entry {
+    const Cipher* cipher;
+    bool encrypt;
+    std::string key;
+    CipherCtxPtr ctx;
+    uint64_t last_use;
+  };
+  std::vector<Entry> entries_;
+  uint64_t uses_ = 0;
+};
+
+// ECB with PKCS#7 padding (OpenSSL's default), either direction, into `out`.
+Status Crypt(const Cipher& c, std::string_view key, std::string_view input, bool encrypt, std::string& out) {
+  const auto name = [&c, encrypt] { return std::string(c.name) + (encrypt ? " encrypt" : " decrypt"); };
+  if (c.cipher == nullptr) return OpenSslError(name() + ": cipher not available");
   const auto key_size = static_cast<size_t>(EVP_CIPHER_get_key_length(c.cipher.get()));
   if (key.size() != key_size) {
-    return Status::Error(name + ": key must be " + std::to_string(key_size) + " bytes, got " +
+    return Status::Error(name() + ": key must be " + std::to_string(key_size) + " bytes, got " +
                          std::to_string(key.size()));
   }
   const auto block = static_cast<size_t>(EVP_CIPHER_get_block_size(c.cipher.get()));
   if (!encrypt && (input.empty() || input.size() % block != 0)) {
-    return Status::Error(name + ": ciphertext length " + std::to_string(input.size()) +
+    return Status::Error(name() + ": ciphertext length " + std::to_string(input.size()) +
                          " is not a positive multiple of " + std::to_string(block));
   }
-  if (input.size() > INT_MAX - block) return Status::Error(name + ": input too large");
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  if (ctx == nullptr ||
-      EVP_CipherInit_ex2(ctx.get(), c.cipher.get(), Bytes(key), nullptr, encrypt, nullptr) != 1) {
-    return OpenSslError(name);
-  }
-  std::string out(input.size() + block, '\0');
+  if (input.size() > INT_MAX - block) return Status::Error(name() + ": input too large");
+  thread_local CipherContexts contexts;
+  EVP_CIPHER_CTX* ctx = contexts.Ready(c, key, encrypt);
+  if (ctx == nullptr) return OpenSslError(name());
+  out.resize(input.size() + block);
   int size = 0, tail = 0;
-  if (EVP_CipherUpdate(ctx.get(), Bytes(out), &size, Bytes(input), static_cast<int>(input.size())) != 1 ||
-      EVP_CipherFinal_ex(ctx.get(), Bytes(out) + size, &tail) != 1) {
-    return OpenSslError(encrypt ? name : name + " (bad padding or key)");
+  if (EVP_CipherUpdate(ctx, Bytes(out), &size, Bytes(input), static_cast<int>(input.size())) != 1 ||
+      EVP_CipherFinal_ex(ctx, Bytes(out) + size, &tail) != 1) {
+    out.clear();
+    return OpenSslError(encrypt ? name() : name() + " (bad padding or key)");
   }
   out.resize(static_cast<size_t>(size + tail));
+  return Status();
+}
+
+Result<std::string> Crypt(const Cipher& c, std::string_view key, std::string_view input, bool encrypt) {
+  std::string out;
+  if (Status status = Crypt(c, key, input, encrypt, out); !status.ok()) return status;
   return out;
 }
 
@@ -190,24 +251,30 @@ std::string Base64Encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
+bool Base64Decode(std::string_view text, std::string& out) {
+  out.clear();
+  if (text.size() % 4 != 0) return false;
   const size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
-  std::string out;
   out.reserve(text.size() / 4 * 3);
   for (size_t i = 0; i < text.size(); i += 4) {
     const size_t digits = i + 4 == text.size() ? 4 - padding : 4;
     uint32_t group = 0;
     for (size_t j = 0; j < 4; ++j) {
       const uint8_t value = j < digits ? kBase64Values[static_cast<unsigned char>(text[i + j])] : 0;
-      if (value == 255) return std::nullopt;  // a bad character, or '=' before the end
+      if (value == 255) return false;  // a bad character, or '=' before the end
       group = group << 6 | value;
     }
     if (digits < 4 && (group & ((1u << (8 * (4 - digits))) - 1)) != 0) {
-      return std::nullopt;  // nonzero bits past the last byte
+      return false;  // nonzero bits past the last byte
     }
     for (size_t j = 0; j + 1 < digits; ++j) out += static_cast<char>(group >> (16 - 8 * j) & 0xff);
   }
+  return true;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  std::string out;
+  if (!Base64Decode(text, out)) return std::nullopt;
   return out;
 }
 
@@ -233,10 +300,6 @@ std::optional<std::string> HexDecode(std::string_view hex) {
   return out;
 }
 
-std::string Sm3(std::string_view bytes) {
-  static const MdPtr md(EVP_MD_fetch(nullptr, "SM3", nullptr));
-  return Digest(md.get(), bytes);
-}
 std::string Md5(std::string_view bytes) {
   static const MdPtr md(EVP_MD_fetch(nullptr, "MD5", nullptr));
   return Digest(md.get(), bytes);
@@ -247,6 +310,9 @@ Result<std::string> Sm4EcbEncrypt(std::string_view key16, std::string_view plain
 }
 Result<std::string> Sm4EcbDecrypt(std::string_view key16, std::string_view ciphertext) {
   return Crypt(Sm4Ecb(), key16, ciphertext, false);
+}
+Status Sm4EcbDecrypt(std::string_view key16, std::string_view ciphertext, std::string& plaintext) {
+  return Crypt(Sm4Ecb(), key16, ciphertext, false, plaintext);
 }
 Result<std::string> Aes128EcbEncrypt(std::string_view key16, std::string_view plaintext) {
   return Crypt(Aes128Ecb(), key16, plaintext, true);

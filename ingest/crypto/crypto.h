@@ -1,6 +1,9 @@
 #pragma once
 // The ciphers, digests and encodings the five specifications use, over
-// OpenSSL 3. Every function is thread-safe and allocates only its result.
+// OpenSSL 3. Every function is thread-safe and allocates only its result;
+// the forms with an out-parameter reuse its capacity, so a loop over many
+// values allocates nothing once warm. Block ciphers keep each thread's
+// initialised contexts (key schedules) for the keys it used lately.
 // Failures (bad key length, bad padding, malformed Base64 or PEM) are values,
 // never exceptions.
 #include <cstdint>
@@ -17,17 +20,19 @@ namespace civicflow::ingest::crypto {
 // correct padding; nullopt otherwise.
 std::string Base64Encode(std::string_view bytes);
 std::optional<std::string> Base64Decode(std::string_view text);
+bool Base64Decode(std::string_view text, std::string& bytes);  // false: not strict Base64
 
 // Lowercase hex and its inverse (either case; nullopt on odd length or a non-hex digit).
 std::string HexEncode(std::string_view bytes);
 std::optional<std::string> HexDecode(std::string_view hex);
 
-std::string Sm3(std::string_view bytes);  // 32-byte digest (GM/T 0004)
+std::string Sm3(std::string_view bytes);  // 32-byte digest (GM/T 0004; our own, sm3.cc)
 std::string Md5(std::string_view bytes);  // 16-byte digest
 
 // Block ciphers in ECB mode with PKCS#7 padding (PKCS#5 for DES).
 Result<std::string> Sm4EcbEncrypt(std::string_view key16, std::string_view plaintext);
 Result<std::string> Sm4EcbDecrypt(std::string_view key16, std::string_view ciphertext);
+Status Sm4EcbDecrypt(std::string_view key16, std::string_view ciphertext, std::string& plaintext);
 Result<std::string> Aes128EcbEncrypt(std::string_view key16, std::string_view plaintext);
 Result<std::string> Aes128EcbDecrypt(std::string_view key16, std::string_view ciphertext);
 // Single DES (OpenSSL's legacy provider, loaded once on first use).

@@ -117,10 +117,11 @@ class ParkingClient final : public PlatformClient {
 
   // `data` with its sensitive fields SM4-encrypted and Base64-encoded.
   Result<std::string> Encrypted(std::string_view interface, const std::string& data) const {
-    const parking::FieldCipher encrypt = [this](std::string_view value) -> std::optional<std::string> {
+    const parking::FieldCipher encrypt = [this](std::string_view value, std::string& out) {
       Result<std::string> cipher_text = crypto::Sm4EcbEncrypt(account_.sm4_key, value);
-      if (!cipher_text.ok()) return std::nullopt;
-      return crypto::Base64Encode(*cipher_text);
+      if (!cipher_text.ok()) return false;
+      out = crypto::Base64Encode(*cipher_text);
+      return true;
     };
     const simdjson::padded_string padded(data);
     Result<parking::ScannedData> scanned = parking::ScanData(padded, interface, &encrypt, "cannot encrypt");

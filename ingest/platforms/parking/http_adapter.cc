@@ -182,12 +182,10 @@ void ParkingAdapter::Login(Exchange& exchange, const InterfaceSpec& spec) {
 
 void ParkingAdapter::Upload(Exchange& exchange, const Call& call) {
   const std::string& key = accounts_[call.account].sm4_key;
-  const FieldCipher decrypt = [&key](std::string_view value) -> std::optional<std::string> {
-    const std::optional<std::string> cipher_text = crypto::Base64Decode(value);
-    if (!cipher_text) return std::nullopt;
-    Result<std::string> plain = crypto::Sm4EcbDecrypt(key, *cipher_text);
-    if (!plain.ok()) return std::nullopt;
-    return std::move(*plain);
+  const FieldCipher decrypt = [&key](std::string_view value, std::string& plaintext) {
+    thread_local std::string cipher_text;
+    return crypto::Base64Decode(value, cipher_text) &&
+           crypto::Sm4EcbDecrypt(key, cipher_text, plaintext).ok();
   };
   Result<ScannedData> scanned = ScanData(PaddedPart(exchange.body, call.envelope.data), call.spec.name,
                                          call.encrypted ? &decrypt : nullptr,

@@ -42,7 +42,9 @@ class DataScanner {
         interface_(interface),
         sensitive_(cipher ? SensitiveFields(interface) : std::span<const std::string_view>()),
         cipher_(cipher),
-        refusal_(refusal) {}
+        refusal_(refusal) {
+    if (!sensitive_.empty()) rewritten_.reserve(data.size());
+  }
 
   Result<ScannedData> Run() {
     thread_local od::parser parser;
@@ -90,9 +92,7 @@ class DataScanner {
   // Replaces one sensitive string value; false (refused_ set) when the cipher refuses it.
   bool Replace(od::value value, std::string_view token, std::string_view contents, std::string_view key) {
     std::string_view text;
-    std::optional<std::string> replaced;
-    if (!value.get_string().get(text)) replaced = (*cipher_)(text);
-    if (!replaced) {
+    if (value.get_string().get(text) || !(*cipher_)(text, replaced_)) {
       refused_ = "parking/" + std::string(interface_) + "[" + std::to_string(out_.records.size() - 1) + "]." +
                  std::string(key) + ": " + std::string(refusal_);
       return false;
@@ -100,7 +100,7 @@ class DataScanner {
     const size_t begin = static_cast<size_t>(token.data() - data_.data());
     rewritten_.append(data_.data() + copied_, begin - copied_);
     rewritten_ += '"';
-    AppendJsonEscaped(rewritten_, *replaced);
+    AppendJsonEscaped(rewritten_, replaced_);
     rewritten_ += '"';
     copied_ = begin + contents.size() + 2;
     return true;
@@ -113,6 +113,7 @@ class DataScanner {
   const std::string_view refusal_;
   ScannedData out_;
   std::string rewritten_;
+  std::string replaced_;  // the value being replaced, in its other form
   size_t copied_ = 0;
   std::string refused_;
 };

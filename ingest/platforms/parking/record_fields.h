@@ -29,8 +29,9 @@ struct RecordKeys {
 std::span<const std::string_view> SensitiveFields(std::string_view interface);
 
 // Turns one sensitive value into its other form (ciphertext → plaintext on
-// the server, the reverse in the client); nullopt when it cannot.
-using FieldCipher = std::function<std::optional<std::string>(std::string_view value)>;
+// the server, the reverse in the client), written to `out` (its contents
+// replaced; one buffer serves every value of a scan); false when it cannot.
+using FieldCipher = std::function<bool(std::string_view value, std::string& out)>;
 
 struct ScannedData {
   std::vector<RecordKeys> records;       // one per element of data, in order
