@@ -412,5 +412,38 @@ TEST_F(CommunityAdapterTest, StateCarriesRegistrationsAcrossARestart) {
   ExpectEveryTruncationFails(state, make, "");
 }
 
+// The accounts file changed between runs: an account added in front, another
+// removed. Registrations are global, so they all load: the kept account and
+// the new one may name the registered codes; the removed account is refused.
+TEST_F(CommunityAdapterTest, RegistrationsSurviveAnAccountAddedAndAnotherRemoved) {
+  const CommunityAccount departing{"ak_sq_0002", OtherPrivateKeyPem()};
+  const CommunityAccount newcomer{"ak_sq_0003", OtherPrivateKeyPem()};
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_};
+  CommunityAdapter before({departing, account_}, context);
+  LoopbackTransport before_transport(before, Platform::kCommunity, kStartMs);
+  auto upload = [&](LoopbackTransport& transport, const CommunityAccount& as, std::string_view interface) {
+    auto client = loadgen::MakeCommunityClient(as);
+    Result<HttpCall> call =
+        client->Upload(interface, kStartMs, ExampleBody(Platform::kCommunity, interface), transport);
+    EXPECT_TRUE(call.ok());
+    Result<HttpAnswer> answer = transport.RoundTrip(call.value());
+    EXPECT_TRUE(answer.ok());
+    return answer.ok() ? answer->body : std::string();
+  };
+  for (std::string_view name : {"xq", "crk", "zpj", "mjxt", "cldz"})  // half by each account
+    ASSERT_EQ(upload(before_transport, name < "d" ? departing : account_, name), Accepted(1, 1, 0)) << name;
+
+  auto make = [&] { return std::make_unique<CommunityAdapter>(std::vector{newcomer, account_}, context); };
+  auto restarted = make();
+  const std::string state = CarryState(before, *restarted);
+  LoopbackTransport after(*restarted, Platform::kCommunity, kStartMs);
+  EXPECT_EQ(upload(after, account_, "stk/zpjl"), Accepted(1, 1, 0));
+  EXPECT_EQ(upload(after, newcomer, "stk/zpjl"), Accepted(1, 0, 1));  // known codes; the same record
+  EXPECT_EQ(after.RoundTrip({"POST", "/api/v1/xq?appKey=ak_sq_0002", {}, "{}"})->body,
+            Refused("1001", "unknown appKey"));
+
+  ExpectEveryTruncationFails(state, make, "");
+}
+
 }  // namespace
 }  // namespace civicflow::testing

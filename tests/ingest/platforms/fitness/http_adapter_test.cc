@@ -35,6 +35,7 @@ constexpr int64_t kLifetimeMs = 2 * 3600 * 1000;
 
 const FitnessAccount kEncrypting{"fit_app_a", "s3cr3t-A-0001", "k8yA12xyzQ", false};
 const FitnessAccount kPlainAllowed{"fit_app_b", "s3cr3t-B-0002", "k8yB34abcR", true};
+const FitnessAccount kNewcomer{"fit_app_c", "s3cr3t-C-0003", "k8yC56defS", false};
 
 const std::string kGate =
     R"({"venueId":"000001","provinceId":110000,"cityId":110100,"districtId":110108,"deviceId":"GATE-01",)"
@@ -488,16 +489,56 @@ TEST_F(FitnessAdapterTest, ATokenThatExpiredWhileDownIsRefusedAfterARestart) {
   EXPECT_EQ(after.RoundTrip(live)->body, R"({"errCode":0,"errMsg":"success"})");
 }
 
-// A state written for other accounts is refused, not misapplied.
-TEST_F(FitnessAdapterTest, AStateOfOtherAccountsDoesNotLoad) {
-  Token(kEncrypting);
+// The accounts file changed between runs: an app added in front, another
+// removed, so kEncrypting moved from index 0 to 1. Its token still works as
+// its own (the body decrypts under its appKey, and its next token revokes
+// it); the removed app's token is refused; the new app starts without one.
+TEST_F(FitnessAdapterTest, StateFollowsItsAppsWhenOneIsAddedAndAnotherRemoved) {
+  const std::string token = Token(kEncrypting);
+  const std::string removed_token = Token(kPlainAllowed);
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] { return std::make_unique<FitnessAdapter>(std::vector{kNewcomer, kEncrypting}, context); };
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kFitness, kStartMs);
+  auto gate = [&](const std::string& with, const FitnessAccount& as, char minute) {  // a new record each
+    std::string record = kGate;
+    record[record.find("09:15:00") + 4] = minute;
+    return *after.RoundTrip({"POST", "/api/syncGatebrakeFlowData", Bearer(with), Encrypted(as, record)});
+  };
+  const std::string accepted = R"({"errCode":0,"errMsg":"success"})";
+  EXPECT_EQ(gate(token, kEncrypting, '2').body, accepted);
+  EXPECT_EQ(gate(removed_token, kPlainAllowed, '3').status, 401u);
+
+  auto token_after = [&](const FitnessAccount& account) {
+    const HttpCall call{
+        "GET",
+        "/api/token?grant_type=client_credential&appid=" + account.appid + "&secret=" + account.secret,
+        {},
+        {}};
+    return loadgen::ReplyMember(after.RoundTrip(call)->body, "access_token");
+  };
+  const std::string new_token = token_after(kNewcomer);
+  ASSERT_EQ(new_token.size(), 32u);
+  EXPECT_EQ(gate(new_token, kNewcomer, '4').body, accepted);
+  EXPECT_EQ(gate(token, kEncrypting, '5').body, accepted);  // the newcomer's token revoked nothing
+  ASSERT_EQ(token_after(kEncrypting).size(), 32u);
+  EXPECT_EQ(gate(token, kEncrypting, '6').status, 401u);  // replaced by its app's next token
+
+  ExpectEveryTruncationFails(state, make, token);
+}
+
+// Two accounts of one name would leave the state's owners ambiguous: such a
+// state does not load.
+TEST_F(FitnessAdapterTest, AStateListingAnAppTwiceDoesNotLoad) {
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  FitnessAdapter twice({kEncrypting, kPlainAllowed, kEncrypting}, context);
   std::string state;
   StateWriter out(state);
-  adapter_.SaveState(out);
-  FitnessAdapter other({kPlainAllowed, kEncrypting},
-                       ingest::http::AdapterContext{counter_, clock_, pictures_, kLifetimeMs});
+  twice.SaveState(out);
+  FitnessAdapter fresh({kEncrypting, kPlainAllowed}, context);
   StateReader in(state);
-  other.LoadState(in);
+  fresh.LoadState(in);
   EXPECT_TRUE(in.failed());
 }
 

@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <regex>
+#include <tuple>
 
 #include "tests/support/adapter_state.h"
 #include "tests/support/counting_submitter.h"
@@ -35,6 +36,7 @@ constexpr std::string_view kExampleSession = "ses_20261120_000123";
 
 const OrienteeringAccount kRunner{"86", "15168870729", "482913"};
 const OrienteeringAccount kOtherRunner{"86", "13800138000", "246810"};
+const OrienteeringAccount kNewRunner{"86", "13700137000", "135790"};
 
 // A reply taken apart: the envelope's members, each as compact JSON, and
 // the whole body with its request id (which varies) written "req_*".
@@ -561,6 +563,93 @@ TEST_F(OrienteeringAdapterTest, StateCarriesLoginsAndSessionsAcrossARestart) {
                        R"({"refresh_token":")" + refresh + R"(","client_type":"app"})", {})
                 .code,
             "");
+
+  ExpectEveryTruncationFails(state, make, mine);
+}
+
+// The accounts file changed between runs: a runner added in front, another
+// removed, so kRunner moved from index 0 to 1. kRunner's tokens, code sent,
+// launches and sessions are still its own; the removed runner's token is
+// refused and its sessions and launches are gone; the new runner starts with
+// none of either.
+TEST_F(OrienteeringAdapterTest, StateFollowsItsRunnersWhenOneIsAddedAndAnotherRemoved) {
+  const auto [mine, refresh] = Tokens(kRunner);
+  const auto [theirs, their_refresh] = Tokens(kOtherRunner);
+  const std::string launch_body =
+      R"({"launch_request_id":"launch_1","device_id":"dev_test","client_type":"app",)"
+      R"("release_id":"sample-classic-001-rel-1"})";
+  const std::string launched =
+      Post("/client/v1/events/sample-classic-001/launch", launch_body, mine).Member("session_id");
+  const std::string their_launched =
+      Post("/client/v1/events/sample-classic-001/launch", launch_body, theirs).Member("session_id");
+  ASSERT_FALSE(launched.empty());
+  ASSERT_FALSE(their_launched.empty());
+  ASSERT_EQ(Post("/client/v1/punches", Example("punches"), mine).data, Outcome(1, 1, 0));
+  std::string their_punch = Example("punches");
+  their_punch.replace(their_punch.find(kExampleSession), kExampleSession.size(), "ses_theirs_1");
+  ASSERT_EQ(Post("/client/v1/punches", their_punch, theirs).data, Outcome(1, 1, 0));
+
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] {
+    return std::make_unique<OrienteeringAdapter>(std::vector{kNewRunner, kRunner}, context);
+  };
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kOrienteering, kStartMs);
+  auto send_after = [&](std::string method, std::string target, std::string body, const std::string& token) {
+    HttpCall call{std::move(method), std::move(target), {}, std::move(body)};
+    if (!token.empty()) call.headers.emplace_back("Authorization", "Bearer " + token);
+    Result<HttpAnswer> answer = after.RoundTrip(call);
+    EXPECT_TRUE(answer.ok());
+    return Reply(answer.ok() ? answer.value() : HttpAnswer{200, "", "{}"});
+  };
+
+  // kRunner: the same replies as from the adapter that never stopped.
+  const std::string example_session(kExampleSession);
+  for (const auto& [method, target, body] :
+       std::initializer_list<std::tuple<std::string, std::string, std::string>>{
+           {"GET", "/client/v1/sessions/" + example_session + "/result", ""},
+           {"GET", "/client/v1/sessions/" + launched + "/result", ""},
+           {"GET", "/client/v1/me/sessions", ""},
+           {"POST", "/client/v1/events/sample-classic-001/launch", launch_body}}) {  // the same session
+    EXPECT_EQ(send_after(method, target, body, mine).body, Send(method, target, body, mine).body) << target;
+  }
+  const std::string resend = R"({"scene":"client_login",)" + Identity(kRunner) + "}";
+  EXPECT_EQ(send_after("POST", "/client/v1/auth/sms/send", resend, {}).code, "sms_cooldown");
+  EXPECT_EQ(send_after("POST", "/client/v1/auth/refresh",
+                       R"({"refresh_token":")" + refresh + R"(","client_type":"app"})", {})
+                .code,
+            "");
+
+  // The removed runner: its tokens are refused.
+  EXPECT_EQ(send_after("GET", "/client/v1/me/sessions", {}, theirs).code, "unauthorized");
+  EXPECT_EQ(send_after("POST", "/client/v1/auth/refresh",
+                       R"({"refresh_token":")" + their_refresh + R"(","client_type":"app"})", {})
+                .code,
+            "invalid_refresh_token");
+
+  // The new runner: no code sent yet, no session, and its launch_1 is a new session.
+  const std::string send_new = R"({"scene":"client_login",)" + Identity(kNewRunner) + "}";
+  EXPECT_EQ(send_after("POST", "/client/v1/auth/sms/send", send_new, {}).data,
+            R"({"cooldown_sec":60,"expires_in_sec":300})");
+  const Reply login = send_after("POST", "/client/v1/auth/login/sms",
+                                 R"({"login_request_id":"login_1","sms_code":")" + kNewRunner.sms_code +
+                                     "\"," + Identity(kNewRunner) + "}",
+                                 {});
+  ASSERT_EQ(login.code, "") << login.message;
+  const std::string newcomer = login.Member("access_token");
+  EXPECT_EQ(send_after("GET", "/client/v1/me/sessions", {}, newcomer).data, R"({"items":[]})");
+  EXPECT_EQ(send_after("GET", "/client/v1/sessions/" + example_session + "/result", {}, newcomer).code,
+            "not_found");
+  const std::string new_launch =
+      send_after("POST", "/client/v1/events/sample-classic-001/launch", launch_body, newcomer)
+          .Member("session_id");
+  EXPECT_FALSE(new_launch.empty());
+  EXPECT_NE(new_launch, launched);
+  EXPECT_NE(new_launch, their_launched);
+  // The removed runner's session went with it: nobody owns it now.
+  EXPECT_EQ(send_after("GET", "/client/v1/sessions/ses_theirs_1/result", {}, newcomer).code, "not_found");
+  EXPECT_EQ(send_after("POST", "/client/v1/punches", their_punch, newcomer).code, "");
 
   ExpectEveryTruncationFails(state, make, mine);
 }

@@ -48,6 +48,8 @@ const ParkingAccount kSystemA{"szpark0305000001", crypto::Base64Encode(crypto::S
                               "0123456789abcdef"};
 const ParkingAccount kSystemB{"szpark0305000002", crypto::Base64Encode(crypto::Sm3("p4rk-B-pass")),
                               "fedcba9876543210"};
+const ParkingAccount kSystemC{"szpark0305000003", crypto::Base64Encode(crypto::Sm3("p4rk-C-pass")),
+                              "00112233445566778899aabbccddeeff"};
 
 const std::string kEnter =
     R"({"parkCode":"c492c59ab3b6eec618f2ba80974110e0","id":"095d560a2a2ddc902834c14d431c5451",)"
@@ -722,6 +724,78 @@ TEST_F(ParkingAdapterTest, StateCarriesTokensLotsAndHeartbeatsAcrossARestart) {
   clock_.Advance(ingest::parking::LotRegistry::kOfflineAfterMs + 1);
   EXPECT_EQ(restarted->OfflineLots(), std::vector<std::string>{std::string(kLot)});
   EXPECT_EQ(restarted->OfflineLots(), adapter_.OfflineLots());
+
+  ExpectEveryTruncationFails(state, make, token);
+}
+
+// The accounts file changed between runs: system C added in front, B
+// removed, so A moved from index 0 to 1. A keeps its token and its lot (its
+// heartbeats still stand for it); B's token is refused and the heartbeat session
+// of the lot only B reported is gone with it (a lot A reports too keeps its
+// own); C logs in as usual and reports no lot yet.
+TEST_F(ParkingAdapterTest, StateFollowsItsAccountsWhenOneIsAddedAndAnotherRemoved) {
+  const std::string token = Login(kSystemA, "p4rk-A-pass");
+  const std::string removed_token = Login(kSystemB, "p4rk-B-pass");
+  ASSERT_EQ(
+      ReplyMember(Post("parkSpaceInfo",
+                       Envelope("[" + ExampleBody(Platform::kParking, "parkSpaceInfo") + "]"), Auth(token))
+                      .body,
+                  "code"),
+      "0");
+  ASSERT_EQ(ReplyMember(
+                Post("heartBeats", Envelope(R"([{"requestTime":"2026-11-20 18:00:00"}])"), Auth(token)).body,
+                "code"),
+            "0");
+  for (std::string_view lot : {kOtherLot, kLot}) {
+    const std::string beat =
+        R"([{"requestTime":"2026-11-20 18:00:00","parkCode":")" + std::string(lot) + R"("}])";
+    ASSERT_EQ(ReplyMember(Post("heartBeats", Envelope(beat), Auth(removed_token)).body, "code"), "0");
+  }
+  const std::string_view row[] = {kLot, "2026-11-20", "粤B00001", "missing_exit", "2026-11-20 11:00:00"};
+  plates_.Row(row);
+  const std::string query = Envelope(Replenish(kLot, "2026-11-20", 1, 2));
+  const std::string mine = Post("replenishCarInfo", query, Auth(token)).body;
+  ASSERT_EQ(
+      mine,
+      ReplyAtStart(0, "成功", R"([{"parkCode":")" + std::string(kLot) + R"(","plateNoList":["粤B00001"]}])"));
+  ASSERT_EQ(adapter_.HeartbeatCounts().online, 2u);
+
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] {
+    return std::make_unique<ParkingAdapter>(std::vector{kSystemC, kSystemA}, context, plates_);
+  };
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kParking, kStartMs);
+  auto post_after = [&](std::string_view interface, std::string body, Headers headers) {
+    Result<HttpAnswer> answer = after.RoundTrip(
+        HttpCall{"POST", "/dataReceive/v1/" + std::string(interface), std::move(headers), std::move(body)});
+    EXPECT_TRUE(answer.ok());
+    return answer.ok() ? answer->body : std::string();
+  };
+  // A: the same reply as before, its lot still its own.
+  EXPECT_EQ(post_after("replenishCarInfo", query, Auth(token)), mine);
+  EXPECT_EQ(post_after("replenishCarInfo", Envelope(Replenish(kOtherLot, "2026-11-20", 1, 2)), Auth(token)),
+            ReplyAtStart(1101, "车场不存在"));
+  // B: gone, and its token with it.
+  EXPECT_EQ(post_after("replenishCarInfo", query, Auth(removed_token)), ReplyAtStart(3002, "访问令牌错误"));
+  // C: logs in, holds no lot.
+  const std::string login_c =
+      R"([{"userId":")" + kSystemC.user_id + R"(","password":")" + kSystemC.password_sm3_base64 + R"("}])";
+  const std::string new_token = FirstRowMember(post_after("login", Envelope(login_c), {}), "accessToken");
+  ASSERT_EQ(new_token.size(), 32u);
+  EXPECT_EQ(post_after("replenishCarInfo", query, Auth(new_token)), ReplyAtStart(1101, "车场不存在"));
+  // Only kLot's heartbeat session is left, and A's heartbeats stand for it.
+  EXPECT_EQ(restarted->HeartbeatCounts().online, 1u);
+  clock_.Advance(ingest::parking::LotRegistry::kOfflineAfterMs + 1);
+  EXPECT_EQ(restarted->OfflineLots(), std::vector<std::string>{std::string(kLot)});
+  EXPECT_EQ(adapter_.OfflineLots().size(), 2u);
+  clock_.Advance(kLifetimeMs - ingest::parking::LotRegistry::kOfflineAfterMs - 2);
+  EXPECT_EQ(ReplyMember(
+                post_after("heartBeats", Envelope(R"([{"requestTime":"2026-11-20 19:59:59"}])"), Auth(token)),
+                "code"),
+            "0");
+  EXPECT_TRUE(restarted->OfflineLots().empty());
 
   ExpectEveryTruncationFails(state, make, token);
 }

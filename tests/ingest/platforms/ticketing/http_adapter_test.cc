@@ -34,6 +34,7 @@ constexpr int64_t kLifetimeMs = 3600 * 1000;
 
 const TicketingAccount kSeller{"tk_app_440305_0001", "9f2c4e7a1b3d5f6081a2b3c4d5e6f708"};
 const TicketingAccount kOtherSeller{"tk_app_440306_0002", "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"};
+const TicketingAccount kNewSeller{"tk_app_440307_0003", "1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"};
 
 const std::string kCheck =
     R"({"ticketList":[{"ticketId":"TK01","sessionId":"S1","priceId":"P1","sessionCode":"440305001012026112001",)"
@@ -464,6 +465,46 @@ TEST_F(TicketingAdapterTest, StateCarriesTokensVenuesAndSessionCodesAcrossAResta
             kBadToken);
 
   ExpectEveryTruncationFails(state, make, other_token);
+}
+
+// The accounts file changed between runs: a seller added in front, another
+// removed, so kSeller moved from index 0 to 1. Its token still works, and is
+// still its own (its next token revokes it, the new seller's does not); its
+// sessions keep their codes; the removed seller's token is refused.
+TEST_F(TicketingAdapterTest, StateFollowsItsSellersWhenOneIsAddedAndAnotherRemoved) {
+  const std::string sessions =
+      R"({"performanceId":"P1","performanceName":"演出","typeId":1001,"sponsor":"主办","sessionList":[)"
+      R"({"sessionId":"A","sessionName":"场次","hallCode":"44030500101","sessionStartTime":"2026-11-20 19:30:00",)"
+      R"("sessionEndTime":"2026-12-31 23:00:00","hasSeat":1,"tag":0}]})";
+  const std::string token = Token(kSeller);
+  const std::string removed_token = Token(kOtherSeller);
+  const std::string code = Send("POST", "/performance/code", WithToken(token, sessions)).body;
+  ASSERT_EQ(ReplyMember(code, "data"), R"({"A":"440305001012026112001"})");
+
+  const ingest::http::AdapterContext context{counter_, clock_, pictures_, kLifetimeMs};
+  auto make = [&] { return std::make_unique<TicketingAdapter>(std::vector{kNewSeller, kSeller}, context); };
+  auto restarted = make();
+  const std::string state = CarryState(adapter_, *restarted);
+  LoopbackTransport after(*restarted, Platform::kTicketing, kStartMs);
+  auto post = [&](std::string target, std::string body) {
+    return after.RoundTrip({"POST", std::move(target), {}, std::move(body)})->body;
+  };
+  auto list = [&](const std::string& with) { return post("/standard/venue/list", WithToken(with, "{}")); };
+  auto token_of = [&](const TicketingAccount& account) {
+    const std::string reply = post(
+        "/getAccessToken", R"({"appId":")" + account.app_id + R"(","secret":")" + account.secret + R"("})");
+    return ReplyMember(ReplyMember(reply, "data"), "accessToken");
+  };
+  EXPECT_EQ(post("/performance/code", WithToken(token, sessions)), code);
+  EXPECT_EQ(list(removed_token), kBadToken);
+  const std::string new_token = token_of(kNewSeller);
+  ASSERT_FALSE(new_token.empty());
+  EXPECT_NE(list(new_token), kBadToken);
+  EXPECT_NE(list(token), kBadToken);  // the new seller's token revoked nothing
+  ASSERT_FALSE(token_of(kSeller).empty());
+  EXPECT_EQ(list(token), kBadToken);  // replaced by its seller's next token
+
+  ExpectEveryTruncationFails(state, make, token);
 }
 
 // A token whose lifetime passed while the server was down answers 4200 after LoadState.
