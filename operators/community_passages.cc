@@ -168,12 +168,11 @@ void CommunityPassages::LoadState(StateReader& in) {
   const auto known = [&](uint64_t window) {
     return (window >> 32) < communities_.size() && (window & UINT32_MAX) < entrances_.size();
   };
-  const bool valid =
-      windows_.AllOf([&](int64_t, uint64_t window, const Counts&) { return known(window); }) &&
-      retractions_.AllOf([&](const Contribution& c) {
-        return known(c.window) && c.unregistered <= 1 &&
-               (c.kind == Kind::kPerson || c.kind == Kind::kVehicle || c.kind == Kind::kFace);
-      });
+  const bool valid = windows_.AllOf([&](int64_t, uint64_t window, const Counts&) { return known(window); }) &&
+                     retractions_.AllOf([&](const Contribution& c) {
+                       return known(c.window) && c.unregistered <= 1 &&
+                              (c.kind == Kind::kPerson || c.kind == Kind::kVehicle || c.kind == Kind::kFace);
+                     });
   if (!valid) in.Fail("CommunityPassages: a window out of range");
 }
 

@@ -197,11 +197,11 @@ void TicketSessions::LoadState(StateReader& in) {
   if (in.failed()) return;
   // Emitting a row names the session: every index kept must be one the interner holds.
   const size_t sessions = sessions_.size();
-  const bool valid =
-      windows_.AllOf([&](int64_t, uint64_t session, const Counts&) { return session < sessions; }) &&
-      retractions_.AllOf([&](const Contribution& c) {
-        return c.session < sessions && (c.kind == Kind::kOrder || c.kind == Kind::kRefund);
-      });
+  const bool valid = windows_.AllOf([&](int64_t, uint64_t session, const Counts&) {
+    return session < sessions;
+  }) && retractions_.AllOf([&](const Contribution& c) {
+    return c.session < sessions && (c.kind == Kind::kOrder || c.kind == Kind::kRefund);
+  });
   if (!valid) in.Fail("TicketSessions: a session index out of range");
 }
 

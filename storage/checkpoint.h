@@ -30,7 +30,7 @@ namespace civicflow::storage {
 
 struct Checkpoint {
   WalPosition wal;
-  uint64_t epoch = 0;  // segment files of later epochs are not final
+  uint64_t epoch = 0;                // segment files of later epochs are not final
   std::optional<WalPosition> state;  // where the state file was saved; nullopt: none
 };
 

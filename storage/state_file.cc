@@ -21,7 +21,8 @@ std::string StateFileName(WalPosition at) {
   return name + std::string(kSuffix);
 }
 
-Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at, const SavedState& state) {
+Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at,
+                     const SavedState& state) {
   size_t total = kMagic.size() + 8 + 12 + state.adapters.size();
   for (const std::string& shard : state.shards) total += 12 + shard.size();
   std::string file;
@@ -50,8 +51,8 @@ Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& di
   if (!bytes.starts_with(kMagic)) return damaged("not a state file");
   StateReader in(bytes.substr(kMagic.size()));
   if (const uint32_t format = in.Get<uint32_t>(); format != kStateFormat)
-    return Status::Error(path.string() + " has state format " + std::to_string(format) + "; this build reads " +
-                         std::to_string(kStateFormat));
+    return Status::Error(path.string() + " has state format " + std::to_string(format) +
+                         "; this build reads " + std::to_string(kStateFormat));
   const uint32_t shards = in.Get<uint32_t>();
   if (shards > 1u << 16) return damaged("shard count " + std::to_string(shards));
   SavedState state;

@@ -28,7 +28,8 @@ struct SavedState {
 // DIR/state/<name>: the state saved at log position `at`.
 std::string StateFileName(WalPosition at);
 
-Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at, const SavedState& state);
+Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at,
+                     const SavedState& state);
 // An error if the file is missing, damaged (length, checksum) or of another format.
 Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at);
 // Removes every state file but the one at `at` (older ones, or one no checkpoint came to name).

@@ -96,10 +96,11 @@ int RunServe(const ServeOptions& options) {
   PlatformAdapters adapters(*accounts, context, problem_plates);
   if (Status s = (*ingest)->Recover(adapters); !s.ok()) return Fail(s.message());
   if (const Recovery& r = (*ingest)->recovery(); !r.state.empty() || r.frames > 0 || !r.damage.empty())
-    std::printf("civicflow: recovered: state %s, %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
-                r.state.empty() ? "none" : r.state.c_str(), static_cast<unsigned long long>(r.frames),
-                static_cast<unsigned long long>(r.muted), r.damage.empty() ? "" : "; cut a damaged tail: ",
-                r.damage.c_str());
+    std::printf(
+        "civicflow: recovered: state %s, %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
+        r.state.empty() ? "none" : r.state.c_str(), static_cast<unsigned long long>(r.frames),
+        static_cast<unsigned long long>(r.muted),
+        r.damage.empty() ? "" : "; cut a damaged tail: ", r.damage.c_str());
   metrics.GoLive();
 
   std::unique_ptr<PgExport> pg;

@@ -103,12 +103,13 @@ ServeMetrics::ServeMetrics(const Clock& clock)
                             .AddHistogram("civicflow_wal_fsync_duration_seconds", "Each fdatasync of the WAL",
                                           {}, metrics::LatencySeconds())
                             .With({})),
-      state_save_seconds_(registry_
-                              .AddHistogram("civicflow_state_save_duration_seconds",
-                                            "Each save of the operators' and adapters' state with a checkpoint "
-                                            "(ingest waits meanwhile)",
-                                            {}, metrics::LatencySeconds())
-                              .With({})),
+      state_save_seconds_(
+          registry_
+              .AddHistogram("civicflow_state_save_duration_seconds",
+                            "Each save of the operators' and adapters' state with a checkpoint "
+                            "(ingest waits meanwhile)",
+                            {}, metrics::LatencySeconds())
+              .With({})),
       state_bytes_(registry_.AddGauge("civicflow_state_bytes", "Size of the last state saved", {}).With({})) {
   registry_.AddGauge("civicflow_build_info", "The running build", {"version", "compiler", "build_type"})
       .With({CIVICFLOW_VERSION, Compiler(), CIVICFLOW_BUILD_TYPE})

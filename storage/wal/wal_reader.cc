@@ -45,7 +45,7 @@ std::string FrameDamage(std::string_view data, size_t offset) {
 
 // The WAL files in `wal_dir` with their start positions, in log order.
 Result<std::vector<std::pair<WalPosition, std::string>>> WalFiles(FileSystem& fs,
-                                                                 const std::filesystem::path& wal_dir) {
+                                                                  const std::filesystem::path& wal_dir) {
   Result<std::vector<std::string>> names = fs.List(wal_dir);
   if (!names.ok()) return names.status();
   std::vector<std::pair<WalPosition, std::string>> files;

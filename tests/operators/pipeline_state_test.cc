@@ -5,13 +5,13 @@
 // whatever it would still have emitted, and a fresh engine loads the state
 // and goes on. Every table and every counter must come out the same.
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <simdjson.h>
 
 #include "engine/engine.h"
 #include "ingest/archive/archive_parser.h"

@@ -56,7 +56,8 @@ TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
   const fs::path data = dir / "serve";
   // Frequent checkpoints, state at every third or so, small WAL files dropped as soon as state covers them.
   const std::vector<std::string> frequent_checkpoints = {
-      "--checkpoint-interval", "200", "--state-interval", "500", "--wal-file-mb", "1", "--wal-retention-hours", "0"};
+      "--checkpoint-interval", "200", "--state-interval",      "500",
+      "--wal-file-mb",         "1",   "--wal-retention-hours", "0"};
   auto serve =
       std::make_unique<testing::ServeProcess>(data, demo.accounts_file, "127.0.0.1:0", frequent_checkpoints);
   ASSERT_NE(serve->port(), 0);
