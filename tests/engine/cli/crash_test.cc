@@ -31,8 +31,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// Every platform but orienteering, whose session ownership is not relearned
-// from the WAL (its uploads do not say which account sent them).
+// Every platform but orienteering, whose session book (launches, owners) is
+// restored from the last state save, not from the WAL: launching uploads
+// nothing, and uploads do not say which account sent them.
 bool Crashable(ingest::Platform p) { return p != ingest::Platform::kOrienteering; }
 
 TEST(CrashTest, KilledTenTimesTheTablesStillEqualAReplay) {
