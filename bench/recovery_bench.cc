@@ -100,12 +100,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::printf("%zu uploads, %llu records, %u shards\n", lines.size(), static_cast<unsigned long long>(records),
-              shards);
+  std::printf("%zu uploads, %llu records, %u shards\n", lines.size(),
+              static_cast<unsigned long long>(records), shards);
   std::printf("| restart | ms | vs replaying the log |\n|---|---|---|\n");
   std::printf("| replay the whole log (reference) | %.0f | 1.0x |\n", Ms(replay));
   std::printf("| load the state (ours) | %.0f | %.1fx faster |\n", Ms(load), Ms(replay) / Ms(load));
-  std::printf("state: %.1f MB (%.0f bytes a record), saved in %.0f ms (ingest waits meanwhile)\n", bytes / 1e6,
-              static_cast<double>(bytes) / static_cast<double>(records), Ms(save));
+  std::printf("state: %.1f MB (%.0f bytes a record), saved in %.0f ms (ingest waits meanwhile)\n",
+              bytes / 1e6, static_cast<double>(bytes) / static_cast<double>(records), Ms(save));
   return 0;
 }
