@@ -62,15 +62,20 @@ void PgExport::Connect() {
   }
 }
 
-bool PgExport::WaitCaughtUp(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+bool PgExport::WaitCaughtUp(std::chrono::milliseconds patience) {
+  auto deadline = std::chrono::steady_clock::now() + patience;
   const uint64_t final_epoch = FinalEpoch(data_dir_);
+  uint64_t applied = 0;
   for (;;) {
     {
       std::lock_guard lock(mu_);
       if (follower_) {
         follower_->Notify();
         if (follower_->applied_position() >= final_epoch) return true;
+        if (follower_->applied_position() > applied) {
+          applied = follower_->applied_position();
+          deadline = std::chrono::steady_clock::now() + patience;
+        }
       }
     }
     if (std::chrono::steady_clock::now() >= deadline) return false;

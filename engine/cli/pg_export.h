@@ -24,9 +24,10 @@ class PgExport {
   PgExport(std::string url, std::filesystem::path data_dir);
   ~PgExport();  // Stop()
 
-  // Waits until PostgreSQL holds every final epoch, up to `timeout`; false
-  // if it does not (it is down: it catches up on the next start).
-  bool WaitCaughtUp(std::chrono::milliseconds timeout);
+  // Waits until PostgreSQL holds every final epoch; false once `patience`
+  // passes without an epoch applied (it is down: it catches up on the next
+  // start). A long backlog that PostgreSQL is working through is waited for.
+  bool WaitCaughtUp(std::chrono::milliseconds patience);
   void Stop();
   // Why the export is not following ("" while it is, or still connecting).
   std::string problem() const;

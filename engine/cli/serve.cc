@@ -147,7 +147,7 @@ int RunServe(const ServeOptions& options) {
   if (Status s = (*ingest)->Close(); !s.ok()) return Fail(s.message());
   auto totals = (*runtime)->Close();
   if (!totals.ok()) return Fail(totals.status().message());
-  // PostgreSQL gets a moment to take the last epoch; if it is down it catches up on the next start.
+  // PostgreSQL is waited for while it takes epochs; if it is down it catches up on the next start.
   if (pg && !pg->WaitCaughtUp(std::chrono::seconds(10)))
     std::fprintf(stderr, "civicflow: PostgreSQL is behind (%s); it catches up on the next start\n",
                  pg->problem().c_str());
