@@ -247,10 +247,31 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   }
 
   void OnWrite(beast::error_code ec, size_t) {
-    if (ec || !response_.keep_alive()) return Close();
+    if (ec) return Close();
+    if (!response_.keep_alive()) return parser_ && !parser_->is_done() ? Linger() : Close();
     ClearRequest();
     ReadHeader();
   }
+
+  // Closing with request bytes unread would make the kernel reset the
+  // connection, and a client still writing its body would see the reset
+  // instead of the reply: the send side is shut, and what arrives is read
+  // and dropped until the client closes or linger_timeout_ms passes.
+  void Linger() {
+    busy_ = false;
+    if (server_.stopping) return Close();
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(Ms(server_.options.linger_timeout_ms));
+    DropIncoming();
+  }
+  void DropIncoming() {
+    stream_.async_read_some(buffer_.prepare(kDropChunk), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      self->DropIncoming();
+    });
+  }
+  static constexpr size_t kDropChunk = 64 * 1024;
 
   void Close() {
     beast::error_code ignored;

@@ -6,7 +6,8 @@
 // hands an Exchange to the route's PlatformHandler and reads the next
 // request only after the reply is written (keep-alive). Timeouts bound every
 // read and write, so a slow or idle client cannot pin a connection; past
-// `max_connections` new connections are closed at once. Requests that are
+// `max_connections` new connections are closed at once. A connection closed
+// with request bytes unread first lingers (see linger_timeout_ms). Requests that are
 // not HTTP, or whose header is too large, get a plain 400/431 and the
 // connection is closed. Paths no platform owns get 404.
 //
@@ -50,6 +51,10 @@ struct ServerOptions {
   int64_t idle_timeout_ms = 60'000;  // waiting for the next request on a kept-alive connection
   int64_t read_timeout_ms = 30'000;  // reading one request once its first byte arrived
   int64_t write_timeout_ms = 30'000;
+  // After a reply that leaves request bytes unread (an oversize body, a
+  // refused request): how long what the client still sends is read and
+  // dropped before closing, so that it gets the reply rather than a reset.
+  int64_t linger_timeout_ms = 5'000;
   int64_t drain_timeout_ms = 30'000;  // Stop(): longest wait for requests in flight
   RequestObserver* observer = nullptr;
 };

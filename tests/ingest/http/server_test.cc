@@ -169,6 +169,36 @@ TEST_F(ServerTest, OversizeBodyIsRejectedByTheRouteBeforeReading) {
   EXPECT_TRUE(c.Closed());
 }
 
+// Most clients write their whole body before reading: the server drops what
+// it refused rather than resetting the connection under the client's write.
+TEST_F(ServerTest, AClientWritingAWholeOversizeBodyGetsTheReply) {
+  StartServer();
+  RawClient c(port());
+  const std::string body(32u << 20, 'b');
+  auto sent = std::async(std::launch::async, [&] {
+    return c.Send("POST /echo/x HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
+                  "\r\n\r\n" + body);
+  });
+  EXPECT_TRUE(sent.get()) << "the connection was reset under the client's write";
+  EXPECT_EQ(Body(c.ReadResponse()), "too big");
+  EXPECT_TRUE(c.Closed());
+}
+
+TEST_F(ServerTest, LingeringAfterARefusedBodyEndsAtItsTimeout) {
+  ServerOptions options;
+  options.linger_timeout_ms = 200;
+  StartServer(options);
+  RawClient c(port());
+  ASSERT_TRUE(c.Send("POST /echo/x HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n" +
+                     std::string(10'000, 'b')));
+  EXPECT_EQ(Body(c.ReadResponse()), "too big");
+  // The client neither sends the rest nor closes: the server closes anyway.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (server_->connections() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server_->connections(), 0u);
+}
+
 // Beast's own default limit (1 MB) must not stand in for the route's.
 TEST_F(ServerTest, ABodyOverOneMegabyteIsReadWhenTheRouteAllowsIt) {
   StartServer();
