@@ -22,13 +22,14 @@ DeviceStatus::DeviceStatus(TableSink& sink) : sink_(sink) {
 
 void DeviceStatus::Apply(const ingest::Record& r) {
   const std::string_view area = r[area_].AsText(), code = r[device_].AsText();
-  if (area.empty() || code.empty() || r.event_time == LocalTime::Min()) return;
+  if (area.empty() || code.empty()) return;
   const uint32_t area_index = areas_.Intern(area), code_index = codes_.Intern(code);
   const auto [it, inserted] = device_index_.try_emplace(static_cast<uint64_t>(area_index) << 32 | code_index,
                                                         static_cast<uint32_t>(devices_.size()));
   if (inserted) devices_.push_back({area_index, code_index});
   Device& device = devices_[it->second];
-  const int64_t time = r.event_time.seconds;
+  const LocalTime reported = LocalTime::FromEpochMillis(r.request_ts_ms);  // it has no time of its own
+  const int64_t time = reported.seconds;
   if (device.status != kUnknown && time < device.since) {
     ++stale_reports_;
     return;
@@ -41,7 +42,7 @@ void DeviceStatus::Apply(const ingest::Record& r) {
       .Text(areas_.Name(device.area))
       .Text(codes_.Name(device.code))
       .Text(StatusName(status))
-      .Time(r.event_time)
+      .Time(reported)
       .Text(StatusName(device.status))
       .EmitTo(sink_);
   device.status = status;

@@ -3,7 +3,8 @@
 // a device's reported status (stk/sbzt: online when isOnLine is "1", else
 // offline) differs from its last one (operators/README.md).
 //
-// Reports have no time of their own (their time is the request time) and are
+// Reports have no time of their own (their time is the request time, not an
+// event time: it must not move the watermark, see stk/sbzt's registry row) and are
 // applied on arrival, in arrival order: waiting for the watermark would make
 // the rows depend on where batches end, which differs between a replay,
 // `serve` and any shard count. A shard sees a device's reports in arrival

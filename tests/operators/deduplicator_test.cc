@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
+#include "tests/support/examples.h"
+#include "tests/support/live_pipeline.h"
 #include "tests/support/records.h"
 
 namespace civicflow::operators {
@@ -100,6 +104,33 @@ TEST(Deduplicator, PassesInterfacesWithoutADedupKey) {
   dedup->OnBatch(in.Pointers());
   dedup->OnBatch(in.Pointers());
   EXPECT_EQ(passed.size(), 2u);
+}
+
+// A device status report (stk/sbzt) has no time of its own: its request time
+// is the server's clock when served, which can be days ahead of a backlog a
+// lot on the same shard is uploading. Had it moved the shard's watermark, the
+// sweep would have forgotten the lot's keys and the lot's resend would count
+// again when served, not in a replay (where the report's time is the archive's).
+TEST(Deduplicator, ADeviceReportStampedDaysLaterLeavesAnotherSitesKeysKnown) {
+  testing::LivePipeline pipeline(/*shards=*/1);  // the lot and the community share the shard
+  auto submit = [&](Platform platform, std::string_view interface, int64_t request_ts_ms) {
+    std::promise<ingest::http::SubmitOutcome> outcome;
+    const auto* spec = ingest::Registry::Get().Find(platform, interface);
+    const auto error = pipeline.submitter().Submit(
+        ingest::Registry::Get().IdOf(*spec), testing::ExampleBody(platform, interface), request_ts_ms,
+        [&outcome](const ingest::http::SubmitOutcome& o) { outcome.set_value(o); });
+    EXPECT_FALSE(error) << error->Message();
+    return error ? ingest::http::SubmitOutcome{} : outcome.get_future().get();
+  };
+  constexpr int64_t kListedMs = 1'794'758'400'000;  // 2026-11-16 00:00 local
+  constexpr int64_t kWeekMs = 7 * 24 * 3600 * 1000LL;
+  EXPECT_EQ(submit(Platform::kParking, "parkSpaceInfo", kListedMs).accepted, 1u);
+  EXPECT_EQ(submit(Platform::kCommunity, "stk/sbzt", kListedMs + kWeekMs).accepted, 1u);
+  const ingest::http::SubmitOutcome resent = submit(Platform::kParking, "parkSpaceInfo", kListedMs);
+  EXPECT_EQ(resent.duplicates, 1u);
+  EXPECT_EQ(resent.accepted, 0u);
+  pipeline.Drain();
+  EXPECT_EQ(pipeline.rows(Table::kSiteStatus).size(), 1u) << "the report is applied, at its request time";
 }
 
 }  // namespace

@@ -497,7 +497,12 @@ constexpr InterfaceSpec kInterfaces[] = {
      .partition_key = "areaNo",
      .event_time = "accessTime",
      .dedup_key = {"areaNo", "gateNo", "carNo", "accessTime"}},
-    // No time in the record: the status holds as of the request.
+    // No time in the record: the status holds as of the request, whose time
+    // is the server's clock at receipt (the envelope has none). That is not
+    // an event time: as one it would move the shard's watermark to the
+    // server's present, making a backlog of other lots and communities late
+    // and aging their dedup keys out, so a resend counted again in `serve`
+    // and not in a replay. Without one the report ages by its request time.
     {.platform = Platform::kCommunity,
      .name = "stk/sbzt",
      .http_method = "POST",
@@ -506,7 +511,6 @@ constexpr InterfaceSpec kInterfaces[] = {
      .direction = Direction::kUpload,
      .fields = kSbztFields,
      .partition_key = "areaNo",
-     .event_time = kEnvelopeTs,
      .dedup_key = {"areaNo", "deviceID", kEnvelopeTs}},
 };
 

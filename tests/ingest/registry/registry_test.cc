@@ -478,12 +478,14 @@ TEST(RegistryKeysTest, HonoursThePlatformsMdKeysTable) {
   }
 }
 
-// stk/sbzt has no time of its own: the status holds as of the request.
-TEST(RegistryKeysTest, DeviceStatusIsKeyedByAreaDeviceAndEnvelopeTime) {
+// stk/sbzt has no time of its own: the status holds as of the request, whose
+// time (the server's clock when served) is no event time: it must not move a watermark.
+TEST(RegistryKeysTest, DeviceStatusIsKeyedByAreaDeviceAndRequestTimeAndHasNoEventTime) {
   const InterfaceSpec* spec = Registry::Get().Find(Platform::kCommunity, "stk/sbzt");
   ASSERT_NE(spec, nullptr);
   EXPECT_EQ(spec->partition_key, "areaNo");
-  EXPECT_EQ(spec->event_time, kEnvelopeTs);
+  EXPECT_TRUE(spec->event_time.empty()) << spec->event_time;
+  EXPECT_NE(std::find(spec->dedup_key.begin(), spec->dedup_key.end(), kEnvelopeTs), spec->dedup_key.end());
   for (std::string_view key : {std::string_view("areaNo"), std::string_view("deviceID")}) {
     EXPECT_NE(std::find(spec->dedup_key.begin(), spec->dedup_key.end(), key), spec->dedup_key.end()) << key;
   }

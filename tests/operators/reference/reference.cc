@@ -375,11 +375,12 @@ class Reference {
     const Cells device{Text(r, "areaNo"), Text(r, "deviceID")};
     const std::string status = Text(r, "isOnLine") == "1" ? "online" : "offline";
     const auto it = devices_.find(device);
-    if (it != devices_.end() && r.event_time < it->second.second) return;  // stale
+    const LocalTime reported = RequestTime(r);                         // a report has no time of its own
+    if (it != devices_.end() && reported < it->second.second) return;  // stale
     if (it == devices_.end() || it->second.first != status)
-      site_status_.rows.push_back({"community", device[0], device[1], status, r.event_time.ToString(),
+      site_status_.rows.push_back({"community", device[0], device[1], status, reported.ToString(),
                                    it == devices_.end() ? "" : it->second.first});
-    devices_[device] = {status, r.event_time};
+    devices_[device] = {status, reported};
   }
 
   // The lot of a heartbeat: its parkCode field, or the archive body's "parkCode" member.
