@@ -266,10 +266,11 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     DropIncoming();
   }
   void DropIncoming() {
-    stream_.async_read_some(buffer_.prepare(kDropChunk), [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->Close();
-      self->DropIncoming();
-    });
+    stream_.async_read_some(buffer_.prepare(kDropChunk),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->Close();
+                              self->DropIncoming();
+                            });
   }
   static constexpr size_t kDropChunk = 64 * 1024;
 
