@@ -1,5 +1,7 @@
 #include "engine/query/site_directory.h"
 
+#include <algorithm>
+
 namespace civicflow::query {
 
 std::string_view DistrictOf(const SiteDistricts& districts, std::string_view platform,
@@ -29,10 +31,13 @@ Result<SiteDistricts> SiteDirectory::Learn() {
     std::string_view table_prefix;
     std::string_view site_column;
     std::string_view district_column;
+    size_t district_digits;  // the leading digits that are the GB/T 2260 district code
   };
   static constexpr Source kSources[] = {
-      {"fitness", "raw_fitness_", "venueId", "districtId"},
-      {"parking", "raw_parking_parkInfo", "parkCode", "areaCode"},
+      {"fitness", "raw_fitness_", "venueId", "districtId", 6},
+      {"parking", "raw_parking_parkInfo", "parkCode", "areaCode", 6},
+      // ssqXzqhdm is the 12-digit division code: district, then township digits.
+      {"community", "raw_community_xq", "xqbm", "ssqXzqhdm", 6},
   };
   SiteDistricts districts;
   std::map<std::pair<std::string, std::string>, std::string> learned_at;  // request_time of the answer
@@ -42,6 +47,7 @@ Result<SiteDistricts> SiteDirectory::Learn() {
     if (!rows.ok()) return rows.status();
     for (TextRow& row : *rows) {
       if (row[0].empty() || row[1].empty()) continue;
+      row[1].resize(std::min(row[1].size(), source.district_digits));
       std::pair key{std::string(source.platform), std::move(row[0])};
       auto [at, added] = learned_at.try_emplace(key, row[2]);
       std::string& district = districts[key];

@@ -2,9 +2,11 @@
 // SiteDirectory: which GB/T 2260 district a flow site lies in, learned from
 // the raw record tables (operators/raw_records.h): a fitness venue's
 // `districtId` from any raw_fitness_* table with `venueId` and `districtId`,
-// a parking lot's `areaCode` from raw_parking_parkInfo. Where records
-// disagree the latest request wins (ties: the greater code), so the answer
-// does not depend on how files are read. Other platforms' sites have none.
+// a parking lot's `areaCode` from raw_parking_parkInfo, a community's (its
+// xqbm is the areaNo of its passages) from the first six digits of
+// raw_community_xq's `ssqXzqhdm`. Where records disagree the latest request
+// wins (ties: the greater code), so the answer does not depend on how files
+// are read. Other platforms' sites have none.
 // The directory is rebuilt from the source at most once per `refresh_ms`:
 // the source caches file contents, this saves scanning them per query.
 // Thread-safe.

@@ -110,6 +110,7 @@ TEST_F(QueriesTest, FlowSumsPerHourDaySiteAndDistrict) {
       {"parking", "P1", "2026-03-02 10:00:00", "parking_enter", "4"},
       {"parking", "P1", "2026-03-02 10:00:00", "parking_enter", "3"},
       {"community", "C1", "2026-03-02 11:00:00", "person_pass", "1"},
+      {"community", "C3", "2026-03-02 11:00:00", "vehicle_pass", "2"},
       // A retraction that nets a key out: no row for it.
       {"community", "C2", "2026-03-03 12:00:00", "person_pass", "3"},
       {"community", "C2", "2026-03-03 12:00:00", "person_pass", "-3"},
@@ -119,16 +120,19 @@ TEST_F(QueriesTest, FlowSumsPerHourDaySiteAndDistrict) {
       {{"V1", "440305", "2026-03-01 00:00:00.000"}, {"V2", "440306", "2026-03-01 00:00:00.000"}}};
   tables.raw["raw_parking_parkInfo"] = {{"parkCode", "areaCode", "request_time"},
                                         {{"P1", "440305", "2026-03-01 00:00:00.000"}}};
+  // A community's district: the first six digits of its 12-digit division code.
+  tables.raw["raw_community_xq"] = {{"xqbm", "ssqXzqhdm", "request_time"},
+                                    {{"C3", "440306001002", "2026-03-01 00:00:00.000"}}};
 
   EXPECT_EQ(Data("flow", "by=hour"), (std::vector<std::string>{
                                          R"({"hour":"2026-03-01 08:00:00","entries":7})",
                                          R"({"hour":"2026-03-01 09:00:00","entries":7})",
                                          R"({"hour":"2026-03-02 10:00:00","entries":7})",
-                                         R"({"hour":"2026-03-02 11:00:00","entries":1})",
+                                         R"({"hour":"2026-03-02 11:00:00","entries":3})",
                                      }));
   EXPECT_EQ(Data("flow", "by=day"), (std::vector<std::string>{
                                         R"({"date":"2026-03-01","entries":14})",
-                                        R"({"date":"2026-03-02","entries":8})",
+                                        R"({"date":"2026-03-02","entries":10})",
                                     }));
   // Entries descending, then platform and site.
   EXPECT_EQ(Data("flow", "by=site"),
@@ -136,11 +140,12 @@ TEST_F(QueriesTest, FlowSumsPerHourDaySiteAndDistrict) {
                 R"({"platform":"fitness","site_id":"V1","district":"440305","entries":7})",
                 R"({"platform":"fitness","site_id":"V2","district":"440306","entries":7})",
                 R"({"platform":"parking","site_id":"P1","district":"440305","entries":7})",
+                R"({"platform":"community","site_id":"C3","district":"440306","entries":2})",
                 R"({"platform":"community","site_id":"C1","district":"","entries":1})",
             }));
   EXPECT_EQ(Data("flow", "by=district"), (std::vector<std::string>{
                                              R"({"district":"440305","entries":14})",
-                                             R"({"district":"440306","entries":7})",
+                                             R"({"district":"440306","entries":9})",
                                              R"({"district":"","entries":1})",
                                          }));
   // Filters.
@@ -154,7 +159,7 @@ TEST_F(QueriesTest, FlowSumsPerHourDaySiteAndDistrict) {
                 R"({"platform":"parking","site_id":"P1","district":"440305","entries":7})",
             }));
   EXPECT_EQ(Data("flow", "by=day&from=2026-03-02&to=2026-03-03"),
-            (std::vector<std::string>{R"({"date":"2026-03-02","entries":8})"}));
+            (std::vector<std::string>{R"({"date":"2026-03-02","entries":10})"}));
   EXPECT_EQ(Data("flow", "by=hour&to=2026-03-01"), (std::vector<std::string>{
                                                        R"({"hour":"2026-03-01 08:00:00","entries":7})",
                                                        R"({"hour":"2026-03-01 09:00:00","entries":7})",
