@@ -1,6 +1,9 @@
 #include "storage/state_file.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <functional>
 
 #include "engine/base/state_codec.h"
 #include "storage/wal/crc32c.h"
@@ -70,13 +73,29 @@ Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& di
   return state;
 }
 
-Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir, WalPosition at) {
-  const std::string keep = StateFileName(at);
+Result<std::vector<WalPosition>> ListStateFiles(FileSystem& fs, const std::filesystem::path& dir) {
+  std::vector<WalPosition> positions;
   Result<std::vector<std::string>> names = fs.List(StateDir(dir));
   if (!names.ok()) return names.status();
-  for (const std::string& name : *names)
-    if (name != keep && name.ends_with(kSuffix))
+  for (const std::string& name : *names) {
+    WalPosition at;
+    const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), at.bytes);
+    if (error == std::errc() && name == StateFileName(at)) positions.push_back(at);
+  }
+  std::sort(positions.begin(), positions.end(), std::greater<>());
+  return positions;
+}
+
+Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir,
+                              std::span<const WalPosition> keep) {
+  Result<std::vector<std::string>> names = fs.List(StateDir(dir));
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    const bool kept =
+        std::any_of(keep.begin(), keep.end(), [&](WalPosition at) { return name == StateFileName(at); });
+    if (!kept && name.ends_with(kSuffix))
       if (Status s = fs.Remove(StateDir(dir) / name); !s.ok()) return s;
+  }
   return {};
 }
 

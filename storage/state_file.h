@@ -12,6 +12,7 @@
 //   then adapters, shard 0, …, shard N−1, each:
 //   u32 crc32c of the bytes | u64 length | bytes      (host byte order)
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,10 @@ Status SaveStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPositi
                      const SavedState& state);
 // An error if the file is missing, damaged (length, checksum) or of another format.
 Result<SavedState> LoadStateFile(FileSystem& fs, const std::filesystem::path& dir, WalPosition at);
-// Removes every state file but the one at `at` (older ones, or one no checkpoint came to name).
-Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir, WalPosition at);
+// The positions of the state files in DIR/state, newest first.
+Result<std::vector<WalPosition>> ListStateFiles(FileSystem& fs, const std::filesystem::path& dir);
+// Removes every state file but those at `keep` (older ones, or one no checkpoint came to name).
+Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir,
+                              std::span<const WalPosition> keep);
 
 }  // namespace civicflow::storage

@@ -71,12 +71,14 @@ Status DurableIngest::Recover(AdapterMemory& adapters) {
   const WalPosition checkpointed = checkpoint_ ? checkpoint_->wal : WalPosition{};
   // The state file's position, or the start of the log; frames from there to
   // the checkpoint rebuild state whose rows are published already: muted.
-  const WalPosition replay_from = checkpoint_ && checkpoint_->state ? *checkpoint_->state : WalPosition{};
+  WalPosition replay_from;
   if (checkpoint_ && checkpoint_->state) {
-    if (Status s = LoadState(replay_from); !s.ok()) return s;
+    Result<WalPosition> loaded = LoadState(*checkpoint_->state);
+    if (!loaded.ok()) return loaded.status();
+    replay_from = *loaded;
     recovery_.state = storage::StateFileName(replay_from);
   }
-  state_at_ = checkpoint_ ? checkpoint_->state : std::nullopt;
+  state_at_ = checkpoint_ && checkpoint_->state ? std::optional(replay_from) : std::nullopt;
   bool muted = checkpointed > replay_from;
   segments_.SetMuted(muted);
   ingest::ArchiveParser parser;
@@ -125,9 +127,23 @@ Status DurableIngest::Recover(AdapterMemory& adapters) {
   return {};
 }
 
-Status DurableIngest::LoadState(WalPosition at) {
-  Result<storage::SavedState> state = storage::LoadStateFile(fs_, data_dir_, at);
-  if (!state.ok()) return state.status();
+Result<WalPosition> DurableIngest::LoadState(WalPosition named) {
+  Result<storage::SavedState> state = storage::LoadStateFile(fs_, data_dir_, named);
+  WalPosition at = named;
+  if (!state.ok()) {
+    // The state kept before it, and the log from there, rebuild the same.
+    Result<std::vector<WalPosition>> kept = storage::ListStateFiles(fs_, data_dir_);
+    for (WalPosition older : kept.ok() ? *kept : std::vector<WalPosition>{}) {
+      if (older >= named) continue;
+      Result<storage::SavedState> fallback = storage::LoadStateFile(fs_, data_dir_, older);
+      if (!fallback.ok()) continue;
+      recovery_.passed_over = state.status().message();
+      state = std::move(fallback);
+      at = older;
+      break;
+    }
+    if (!state.ok()) return state.status();
+  }
   const std::string name = storage::StateFileName(at);
   if (Status s = engine_.LoadState(std::move(state->shards)); !s.ok())
     return Status::Error("state " + name + ": " + s.message());
@@ -135,7 +151,7 @@ Status DurableIngest::LoadState(WalPosition at) {
   adapters_->LoadState(in);
   if (!in.failed() && !in.at_end()) in.Fail("bytes after the adapters' state");
   if (in.failed()) return Status::Error("state " + name + ": adapters: " + in.error());
-  return {};
+  return at;
 }
 
 std::optional<ingest::ValidationError> DurableIngest::Submit(ingest::InterfaceId id, std::string_view json,
@@ -189,11 +205,15 @@ Status DurableIngest::SaveCheckpointAt(WalPosition end, bool with_state) {
   if (Status s = storage::SaveCheckpoint(fs_, data_dir_, storage::Checkpoint{end, *epoch, state_at}); !s.ok())
     return s;
   if (!with_state) return {};
+  // What the checkpoint no longer needs; a failure here costs disk space only.
+  // The previous state stays, with the log after it, in case this one is
+  // found damaged.
+  const WalPosition previous = state_at_.value_or(end);
   state_at_ = end;
   last_state_ = std::chrono::steady_clock::now();
-  // What the checkpoint no longer needs; a failure here costs disk space only.
-  Status tidy = storage::RemoveStateFilesExcept(fs_, data_dir_, end);
-  if (tidy.ok()) tidy = storage::DropWalBefore(fs_, WalDir(data_dir_), end, options_.wal_retention);
+  const WalPosition keep[] = {end, previous};
+  Status tidy = storage::RemoveStateFilesExcept(fs_, data_dir_, keep);
+  if (tidy.ok()) tidy = storage::DropWalBefore(fs_, WalDir(data_dir_), previous, options_.wal_retention);
   if (!tidy.ok()) std::fprintf(stderr, "civicflow: after the checkpoint: %s\n", tidy.message().c_str());
   return {};
 }

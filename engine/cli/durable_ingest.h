@@ -13,8 +13,9 @@
 // adapters' state there (storage/state_file.h), and WAL files wholly before
 // it go once `wal_retention` has passed.
 //
-// Recover() loads the checkpoint's state and replays the log from the
-// state's position through the engine — muted up to the checkpoint (those
+// Recover() loads the checkpoint's state (or, when that file is damaged,
+// the one saved before it, which is kept with the log after it for this) and
+// replays the log from the state's position through the engine — muted up to the checkpoint (those
 // frames rebuild state whose rows are published already), live after it —
 // handing every upload to the adapters' Recall too. Without state (a
 // checkpoint written by `civicflow replay`) the replay starts at the
@@ -63,7 +64,8 @@ class AdapterMemory {
 
 // What recovery found in the log.
 struct Recovery {
-  std::string state;        // the checkpoint's state file loaded, if any
+  std::string state;        // the state file loaded, if any
+  std::string passed_over;  // why the checkpoint's own state file was not (an older one was)
   uint64_t frames = 0;      // intact frames replayed
   uint64_t muted = 0;       // of which before the checkpoint
   uint64_t unreadable = 0;  // frames whose line no longer validates (kept out of the engine)
@@ -105,7 +107,9 @@ class DurableIngest final : public ingest::http::RecordSubmitter {
   void MaybeCheckpoint(storage::WalPosition end, bool force);
   // At a clean cut: state file (if `with_state`), segments epoch, checkpoint, then tidying.
   Status SaveCheckpointAt(storage::WalPosition end, bool with_state);
-  Status LoadState(storage::WalPosition at);  // the state file saved at `at` into the engine and adapters
+  // The state file saved at `named` into the engine and adapters — or, if
+  // that file is damaged, the newest older one that is not; where it was saved.
+  Result<storage::WalPosition> LoadState(storage::WalPosition named);
 
   storage::FileSystem& fs_;
   const std::filesystem::path data_dir_;

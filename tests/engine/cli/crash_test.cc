@@ -22,6 +22,7 @@
 #include "operators/raw_records.h"
 #include "operators/tables.h"
 #include "storage/segments/segment_reader.h"
+#include "storage/state_file.h"
 #include "tests/support/http_uploads.h"
 #include "tests/support/serve_process.h"
 #include "tests/support/table_compare.h"
@@ -224,6 +225,56 @@ TEST(CrashTest, KilledAfterCheckpointsWithoutStateTheLogUpToThemIsReplayedMuted)
   EXPECT_EQ(started.find("(0 before the checkpoint)"), std::string::npos)
       << "the replay was not muted: " << started;
   SendAll(demo, serve->port(), 2 * n / 3, n);
+  EXPECT_EQ(serve->Stop(), 0);
+  ExpectTablesEqualAReplay(dir, data, archive);
+  fs::remove_all(dir);
+}
+
+// A damaged state file is passed over for the one saved before it, which
+// is kept, with the log after it, for this.
+TEST(CrashTest, KilledWithItsNewestStateDamagedTheRestartRecoversFromTheStateBefore) {
+  const fs::path dir = testing::FreshTestDir("crash-damaged-state");
+  const fs::path archive = dir / "archive.ndjson";
+  datagen::GeneratorOptions small = testing::FaultyArchive(dir, 2'000, 7);
+  small.days = 1;
+  small.lots = 4, small.venues = 3, small.communities = 3, small.sessions = 2;
+  const testing::DemoUploads demo = CrashableUploads(dir, small, archive);
+  const size_t n = demo.uploads.size();
+  const fs::path data = dir / "serve";
+  const std::vector<std::string> args = {"--checkpoint-interval", "20", "--state-interval", "50",
+                                         "--wal-retention-hours", "0"};
+
+  auto serve = std::make_unique<testing::ServeProcess>(data, demo.accounts_file, "127.0.0.1:0", args);
+  const std::string listen = "127.0.0.1:" + std::to_string(serve->port());
+  SendAll(demo, serve->port(), 0, n / 2);
+  serve->Kill();
+  std::map<std::string, uint64_t> checkpoint;
+  std::ifstream in(data / "CHECKPOINT");
+  std::string header;
+  std::getline(in, header);  // then "wal N", "epoch N", "state N"
+  for (std::string key; in >> key;) in >> checkpoint[key];
+  const storage::WalPosition named{checkpoint["state"]};
+  auto states = storage::ListStateFiles(storage::FileSystem::Posix(), data);
+  ASSERT_TRUE(states.ok());
+  const auto before = std::find_if(states->begin(), states->end(), [&](auto at) { return at < named; });
+  ASSERT_NE(before, states->end()) << "the state before the checkpoint's is kept";
+  const fs::path damaged = data / "state" / storage::StateFileName(named);
+  std::string bytes;
+  {
+    std::ifstream file(damaged, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(file), {});
+  }
+  ASSERT_FALSE(bytes.empty());
+  bytes[bytes.size() / 2] ^= 0x01;
+  std::ofstream(damaged, std::ios::binary | std::ios::trunc) << bytes;
+
+  serve = std::make_unique<testing::ServeProcess>(data, demo.accounts_file, listen, args);
+  ASSERT_NE(serve->port(), 0) << "no restart with the checkpoint's state damaged";
+  const std::string& started = serve->startup_output();
+  EXPECT_NE(started.find("is damaged"), std::string::npos) << started;
+  EXPECT_NE(started.find("recovered: state " + storage::StateFileName(*before)), std::string::npos)
+      << started;
+  SendAll(demo, serve->port(), n / 2, n);
   EXPECT_EQ(serve->Stop(), 0);
   ExpectTablesEqualAReplay(dir, data, archive);
   fs::remove_all(dir);

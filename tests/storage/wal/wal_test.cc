@@ -286,9 +286,17 @@ TEST_F(WalTest, StateFilesRoundTripAndEveryDamageIsNamed) {
   EXPECT_FALSE(LoadStateFile(fs_, dir_, WalPosition{78}).ok());
 
   ASSERT_TRUE(SaveStateFile(fs_, dir_, WalPosition{99}, saved).ok());
-  ASSERT_TRUE(RemoveStateFilesExcept(fs_, dir_, WalPosition{99}).ok());
+  ASSERT_TRUE(SaveStateFile(fs_, dir_, WalPosition{120}, saved).ok());
+  std::ofstream(dir_ / "state" / "notes.txt") << "not a state file";
+  auto listed = ListStateFiles(fs_, dir_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(*listed, (std::vector<WalPosition>{{120}, {99}, {77}})) << "newest first";
+  const WalPosition keep[] = {WalPosition{120}, WalPosition{99}};
+  ASSERT_TRUE(RemoveStateFilesExcept(fs_, dir_, keep).ok());
   EXPECT_FALSE(fs::exists(path));
   EXPECT_TRUE(fs::exists(dir_ / "state" / StateFileName(WalPosition{99})));
+  EXPECT_TRUE(fs::exists(dir_ / "state" / StateFileName(WalPosition{120})));
+  EXPECT_TRUE(ListStateFiles(fs_, dir_ / "nowhere")->empty());
 }
 
 TEST_F(WalTest, FilesACheckpointCoversAreDroppedAndNotReadAgain) {
