@@ -14,13 +14,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <random>
 #include <thread>
 
 #include "engine/cli/replay.h"
 #include "operators/raw_records.h"
 #include "operators/tables.h"
+#include "storage/checkpoint.h"
 #include "storage/segments/segment_reader.h"
 #include "storage/state_file.h"
 #include "tests/support/http_uploads.h"
@@ -53,6 +53,13 @@ testing::DemoUploads CrashableUploads(const fs::path& dir, const datagen::Genera
   }
   demo.uploads = std::move(kept);
   return demo;
+}
+
+// The data dir's CHECKPOINT (a failure and an empty one if there is none).
+storage::Checkpoint CheckpointOf(const fs::path& data) {
+  auto checkpoint = storage::LoadCheckpoint(storage::FileSystem::Posix(), data);
+  EXPECT_TRUE(checkpoint.ok() && checkpoint->has_value()) << "no checkpoint in " << data;
+  return checkpoint.ok() && checkpoint->has_value() ? **checkpoint : storage::Checkpoint{};
 }
 
 // Sends uploads[begin, end), each until the server answers.
@@ -211,12 +218,9 @@ TEST(CrashTest, KilledAfterCheckpointsWithoutStateTheLogUpToThemIsReplayedMuted)
       << serve->startup_output();
   SendAll(demo, serve->port(), n / 3, 2 * n / 3);
   // Checkpoints (every 50 ms of uploads) have passed the state the restart saved: crash.
-  std::map<std::string, uint64_t> checkpoint;
-  std::ifstream in(data / "CHECKPOINT");
-  std::string header;
-  std::getline(in, header);  // then "wal N", "epoch N", "state N"
-  for (std::string key; in >> key;) in >> checkpoint[key];
-  ASSERT_GT(checkpoint["wal"], checkpoint["state"]) << "no checkpoint after the state";
+  const storage::Checkpoint checkpoint = CheckpointOf(data);
+  ASSERT_TRUE(checkpoint.state.has_value());
+  ASSERT_GT(checkpoint.wal, *checkpoint.state) << "no checkpoint after the state";
   serve->Kill();
 
   serve = std::make_unique<testing::ServeProcess>(data, demo.accounts_file, listen, args);
@@ -248,12 +252,9 @@ TEST(CrashTest, KilledWithItsNewestStateDamagedTheRestartRecoversFromTheStateBef
   const std::string listen = "127.0.0.1:" + std::to_string(serve->port());
   SendAll(demo, serve->port(), 0, n / 2);
   serve->Kill();
-  std::map<std::string, uint64_t> checkpoint;
-  std::ifstream in(data / "CHECKPOINT");
-  std::string header;
-  std::getline(in, header);  // then "wal N", "epoch N", "state N"
-  for (std::string key; in >> key;) in >> checkpoint[key];
-  const storage::WalPosition named{checkpoint["state"]};
+  const std::optional<storage::WalPosition> state = CheckpointOf(data).state;
+  ASSERT_TRUE(state.has_value());
+  const storage::WalPosition named = *state;
   auto states = storage::ListStateFiles(storage::FileSystem::Posix(), data);
   ASSERT_TRUE(states.ok());
   const auto before = std::find_if(states->begin(), states->end(), [&](auto at) { return at < named; });
