@@ -55,6 +55,14 @@ testing::DemoUploads CrashableUploads(const fs::path& dir, const datagen::Genera
   return demo;
 }
 
+// A one-day archive of a few sites: restarts and comparisons in seconds.
+datagen::GeneratorOptions SmallArchive(const fs::path& dir, uint64_t records, uint64_t seed) {
+  datagen::GeneratorOptions small = testing::FaultyArchive(dir, records, seed);
+  small.days = 1;
+  small.lots = 4, small.venues = 3, small.communities = 3, small.sessions = 2;
+  return small;
+}
+
 // The data dir's CHECKPOINT (a failure and an empty one if there is none).
 storage::Checkpoint CheckpointOf(const fs::path& data) {
   auto checkpoint = storage::LoadCheckpoint(storage::FileSystem::Posix(), data);
@@ -239,10 +247,7 @@ TEST(CrashTest, KilledAfterCheckpointsWithoutStateTheLogUpToThemIsReplayedMuted)
 TEST(CrashTest, KilledWithItsNewestStateDamagedTheRestartRecoversFromTheStateBefore) {
   const fs::path dir = testing::FreshTestDir("crash-damaged-state");
   const fs::path archive = dir / "archive.ndjson";
-  datagen::GeneratorOptions small = testing::FaultyArchive(dir, 2'000, 7);
-  small.days = 1;
-  small.lots = 4, small.venues = 3, small.communities = 3, small.sessions = 2;
-  const testing::DemoUploads demo = CrashableUploads(dir, small, archive);
+  const testing::DemoUploads demo = CrashableUploads(dir, SmallArchive(dir, 2'000, 7), archive);
   const size_t n = demo.uploads.size();
   const fs::path data = dir / "serve";
   const std::vector<std::string> args = {"--checkpoint-interval", "20", "--state-interval", "50",
@@ -289,10 +294,7 @@ TEST(CrashTest, KilledWithItsNewestStateDamagedTheRestartRecoversFromTheStateBef
 TEST(CrashTest, UninterruptedTheTablesEqualAReplayAndAResendPastDeviceReportsIsADuplicate) {
   const fs::path dir = testing::FreshTestDir("no-crash");
   const fs::path archive = dir / "archive.ndjson";
-  datagen::GeneratorOptions small = testing::FaultyArchive(dir, 1'500, 12);
-  small.days = 1;
-  small.lots = 4, small.venues = 3, small.communities = 3, small.sessions = 2;
-  testing::DemoUploads demo = CrashableUploads(dir, small, archive);
+  testing::DemoUploads demo = CrashableUploads(dir, SmallArchive(dir, 1'500, 12), archive);
   auto is = [](const loadgen::ArchiveUpload& u, std::string_view interface) {
     return u.interface == interface;
   };
