@@ -32,6 +32,8 @@ TEST_F(QueryApiTest, AnswersEveryEndpointWithTheSegmentsSums) {
   std::map<std::string, std::string> district_of;  // "platform|site" → district
   for (auto& row : TableCells(data(), "raw_parking_parkInfo"))
     district_of["parking|" + row["parkCode"]] = row["areaCode"];
+  for (auto& row : TableCells(data(), "raw_community_xq"))
+    district_of["community|" + row["xqbm"]] = row["ssqXzqhdm"].substr(0, 6);
   size_t venues_with_district = 0;
   for (const auto& entry : fs::directory_iterator(data() / "segments")) {
     const std::string table = entry.path().filename().string();
