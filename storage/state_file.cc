@@ -88,14 +88,11 @@ Result<std::vector<WalPosition>> ListStateFiles(FileSystem& fs, const std::files
 
 Status RemoveStateFilesExcept(FileSystem& fs, const std::filesystem::path& dir,
                               std::span<const WalPosition> keep) {
-  Result<std::vector<std::string>> names = fs.List(StateDir(dir));
-  if (!names.ok()) return names.status();
-  for (const std::string& name : *names) {
-    const bool kept =
-        std::any_of(keep.begin(), keep.end(), [&](WalPosition at) { return name == StateFileName(at); });
-    if (!kept && name.ends_with(kSuffix))
-      if (Status s = fs.Remove(StateDir(dir) / name); !s.ok()) return s;
-  }
+  Result<std::vector<WalPosition>> saved = ListStateFiles(fs, dir);
+  if (!saved.ok()) return saved.status();
+  for (WalPosition at : *saved)
+    if (std::find(keep.begin(), keep.end(), at) == keep.end())
+      if (Status s = fs.Remove(StateDir(dir) / StateFileName(at)); !s.ok()) return s;
   return {};
 }
 

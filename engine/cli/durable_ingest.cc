@@ -77,8 +77,8 @@ Status DurableIngest::Recover(AdapterMemory& adapters) {
     if (!loaded.ok()) return loaded.status();
     replay_from = *loaded;
     recovery_.state = storage::StateFileName(replay_from);
+    state_at_ = replay_from;
   }
-  state_at_ = checkpoint_ && checkpoint_->state ? std::optional(replay_from) : std::nullopt;
   bool muted = checkpointed > replay_from;
   segments_.SetMuted(muted);
   ingest::ArchiveParser parser;
@@ -133,15 +133,16 @@ Result<WalPosition> DurableIngest::LoadState(WalPosition named) {
   if (!state.ok()) {
     // The state kept before it, and the log from there, rebuild the same.
     Result<std::vector<WalPosition>> kept = storage::ListStateFiles(fs_, data_dir_);
-    for (WalPosition older : kept.ok() ? *kept : std::vector<WalPosition>{}) {
-      if (older >= named) continue;
-      Result<storage::SavedState> fallback = storage::LoadStateFile(fs_, data_dir_, older);
-      if (!fallback.ok()) continue;
-      recovery_.passed_over = state.status().message();
-      state = std::move(fallback);
-      at = older;
-      break;
-    }
+    if (kept.ok())
+      for (WalPosition older : *kept) {
+        if (older >= named) continue;
+        Result<storage::SavedState> fallback = storage::LoadStateFile(fs_, data_dir_, older);
+        if (!fallback.ok()) continue;
+        recovery_.passed_over = state.status().message();
+        state = std::move(fallback);
+        at = older;
+        break;
+      }
     if (!state.ok()) return state.status();
   }
   const std::string name = storage::StateFileName(at);

@@ -15,8 +15,9 @@
 //
 // Recover() loads the checkpoint's state (or, when that file is damaged,
 // the one saved before it, which is kept with the log after it for this) and
-// replays the log from the state's position through the engine — muted up to the checkpoint (those
-// frames rebuild state whose rows are published already), live after it —
+// replays the log from the state's position through the engine — muted up
+// to the checkpoint (those frames rebuild state whose rows are published
+// already), live after it —
 // handing every upload to the adapters' Recall too. Without state (a
 // checkpoint written by `civicflow replay`) the replay starts at the
 // beginning of the log. A torn tail is cut off.

@@ -71,9 +71,10 @@ bool PgExport::WaitCaughtUp(std::chrono::milliseconds patience) {
       std::lock_guard lock(mu_);
       if (follower_) {
         follower_->Notify();
-        if (follower_->applied_position() >= final_epoch) return true;
-        if (follower_->applied_position() > applied) {
-          applied = follower_->applied_position();
+        const uint64_t now_applied = follower_->applied_position();
+        if (now_applied >= final_epoch) return true;
+        if (now_applied > applied) {
+          applied = now_applied;
           deadline = std::chrono::steady_clock::now() + patience;
         }
       }

@@ -95,9 +95,10 @@ int RunServe(const ServeOptions& options) {
   ingest::http::AdapterContext context{submitter, clock, pictures, options.token_lifetime_s * 1000};
   PlatformAdapters adapters(*accounts, context, problem_plates);
   if (Status s = (*ingest)->Recover(adapters); !s.ok()) return Fail(s.message());
-  if (const Recovery& r = (*ingest)->recovery(); !r.passed_over.empty())
+  const Recovery& r = (*ingest)->recovery();
+  if (!r.passed_over.empty())
     std::printf("civicflow: %s; recovering from the state saved before it\n", r.passed_over.c_str());
-  if (const Recovery& r = (*ingest)->recovery(); !r.state.empty() || r.frames > 0 || !r.damage.empty())
+  if (!r.state.empty() || r.frames > 0 || !r.damage.empty())
     std::printf(
         "civicflow: recovered: state %s, %llu uploads from the WAL (%llu before the checkpoint)%s%s\n",
         r.state.empty() ? "none" : r.state.c_str(), static_cast<unsigned long long>(r.frames),

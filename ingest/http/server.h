@@ -7,9 +7,9 @@
 // request only after the reply is written (keep-alive). Timeouts bound every
 // read and write, so a slow or idle client cannot pin a connection; past
 // `max_connections` new connections are closed at once. A connection closed
-// with request bytes unread first lingers (see linger_timeout_ms). Requests that are
-// not HTTP, or whose header is too large, get a plain 400/431 and the
-// connection is closed. Paths no platform owns get 404.
+// with request bytes unread first lingers (see linger_timeout_ms). Requests
+// that are not HTTP, or whose header is too large, get a plain 400/431 and
+// the connection is closed. Paths no platform owns get 404.
 //
 // Threads: Run() spreads the connections over `io_threads` threads; handlers
 // may finish exchanges from any thread. Stop() (any thread, e.g. a signal
